@@ -1,0 +1,100 @@
+package ports
+
+import (
+	"context"
+	"time"
+
+	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/core/idempotency"
+	"github.com/talabin/talabin/core/identity"
+	"github.com/talabin/talabin/core/ledger"
+)
+
+// Store is the unit of work over Talabin's persistent state. Every change that must be
+// atomic (an order's journal, its idempotency record, its audit event) happens inside one
+// [Store.InTx] call.
+type Store interface {
+	// InTx runs fn in one serializable-enough write transaction and commits when fn returns
+	// nil; any error rolls everything back and is returned. Transient conflicts
+	// (serialization failures, deadlocks, busy database) are retried by the store a bounded
+	// number of times by running fn again, so fn must have no effect outside tx. When the
+	// retries are spent the error wraps [core.ErrRetryable]. The tx must not be used after fn
+	// returns.
+	InTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
+	// Snapshot runs fn in a read-only transaction that sees one consistent snapshot of the
+	// whole database; reports and invariant checks read through it.
+	Snapshot(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
+	// Ping reports whether the database answers; readiness checks call it.
+	Ping(ctx context.Context) error
+	// Close releases the store's connections.
+	Close() error
+}
+
+// Tx exposes the repositories of one transaction. Later features add repositories here.
+type Tx interface {
+	Ledger() LedgerRepository
+	Idempotency() IdempotencyRepository
+	Users() UserRepository
+}
+
+// LedgerRepository stores journals and the balances they move. Balances of user accounts
+// are checked under a row lock; system accounts may be spread over shards so that trades do
+// not serialize on one row, but no account that may not go negative ever does.
+type LedgerRepository interface {
+	// OpenUserAccounts creates user's IRR and gold accounts with zero balances. It is
+	// idempotent. It returns [core.ErrNotFound] when the user does not exist.
+	OpenUserAccounts(ctx context.Context, user core.UserID) error
+	// OpenClearingAccount creates a payment gateway's clearing account. It is idempotent.
+	OpenClearingAccount(ctx context.Context, gateway string) error
+	// Post appends journal and applies its postings to the balances, atomically with the rest
+	// of the transaction. It returns a [*ledger.InsufficientFundsError] (matching
+	// [core.ErrInsufficientFunds]) when an account that may not go negative would, and
+	// [core.ErrNotFound] when an account is not open. Not idempotent: callers guard it with
+	// an idempotency record or a state transition.
+	Post(ctx context.Context, journal ledger.Journal) (ledger.JournalID, error)
+	// PlaceHold stores hold and posts its journal (available → held). It fails like Post.
+	PlaceHold(ctx context.Context, hold ledger.Hold) (ledger.HoldID, error)
+	// ReleaseHold moves a placed hold's amount back to available, exactly once: it returns
+	// [core.ErrInvalidState] when the hold is already released or settled and
+	// [core.ErrNotFound] when there is no such hold.
+	ReleaseHold(ctx context.Context, id ledger.HoldID) (ledger.JournalID, error)
+	// SettleHold moves a placed hold's amount to credits (see [ledger.Hold.Settle]), exactly
+	// once, with the errors of ReleaseHold.
+	SettleHold(ctx context.Context, id ledger.HoldID, credits []ledger.Posting) (ledger.JournalID, error)
+	// Hold returns a stored hold, or [core.ErrNotFound].
+	Hold(ctx context.Context, id ledger.HoldID) (ledger.Hold, error)
+	// Balance returns an account's current balance, or [core.ErrNotFound] when the account
+	// is not open.
+	Balance(ctx context.Context, account ledger.Account) (ledger.Balance, error)
+	// Verify recomputes every balance from the postings and checks the ledger's invariants
+	// (see [ledger.Reconcile]). Run it in a [Store.Snapshot] for a consistent answer.
+	Verify(ctx context.Context) (ledger.Report, error)
+}
+
+// IdempotencyRepository keeps the responses of idempotent requests (API.md §1.6). A record
+// is written in the same transaction as the request's effects, so a crash loses both or
+// neither.
+type IdempotencyRepository interface {
+	// Claim looks key up for a request with fingerprint fp. It returns (nil, nil) when the
+	// caller now owns the key and must run the request, then call Complete in the same
+	// transaction; the stored response when a completed request with the same fingerprint
+	// exists and has not expired at now; [core.ErrIdempotencyKeyReused] when the fingerprint
+	// differs; and [core.ErrIdempotencyInProgress] when another transaction holds the key.
+	Claim(ctx context.Context, key idempotency.Key, fp idempotency.Fingerprint, now time.Time) (*idempotency.Response, error)
+	// Complete stores the response of the request that claimed key, replayable until
+	// expiresAt.
+	Complete(ctx context.Context, key idempotency.Key, fp idempotency.Fingerprint, resp idempotency.Response, now, expiresAt time.Time) error
+	// DeleteExpired removes records that expired before now and returns how many.
+	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
+}
+
+// UserRepository stores users.
+type UserRepository interface {
+	// Create stores a new user and returns its id. It returns [core.ErrPhoneTaken] when the
+	// phone number is registered already.
+	Create(ctx context.Context, user identity.User) (core.UserID, error)
+	// Get returns a user by id, or [core.ErrNotFound].
+	Get(ctx context.Context, id core.UserID) (identity.User, error)
+	// GetByPhone returns a user by E.164 phone number, or [core.ErrNotFound].
+	GetByPhone(ctx context.Context, phone string) (identity.User, error)
+}
