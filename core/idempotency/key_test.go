@@ -1,6 +1,7 @@
 package idempotency_test
 
 import (
+	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -45,6 +46,9 @@ func TestNewKey(t *testing.T) {
 
 func TestFingerprintOf(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, idempotency.FingerprintOf([]byte(`{"a":1}`)), idempotency.FingerprintOf([]byte(`{"a":1}`)))
+	a, again := []byte(`{"a":1}`), []byte(`{"a":1}`)
+	require.Equal(t, idempotency.FingerprintOf(a), idempotency.FingerprintOf(again))
+	require.Equal(t, "015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862",
+		hex.EncodeToString(func() []byte { f := idempotency.FingerprintOf(a); return f[:] }()))
 	require.NotEqual(t, idempotency.FingerprintOf([]byte(`{"a":1}`)), idempotency.FingerprintOf([]byte(`{"a":2}`)))
 }

@@ -1,0 +1,96 @@
+# Talabin developer tasks. `make` (or `make help`) lists them.
+#
+# Tools are pinned in tools/go.mod and run with `go tool -modfile=tools/go.mod ...`, so the
+# library's importers do not inherit them.
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+GO         ?= go
+TOOL       := $(GO) tool -modfile=tools/go.mod
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS    := -X main.version=$(VERSION)
+# Extra flags for go test, e.g. make test TEST_FLAGS='-run TestReadyz -v'.
+TEST_FLAGS ?=
+
+.PHONY: help
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target>\n\nTargets:\n"} \
+		/^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: ## Start the app on its embedded defaults (DEBUG=true) at http://localhost:8000
+	DEBUG=true $(GO) run ./app/cmd/talabin serve
+
+.PHONY: build
+build: ## Build bin/talabin stamped with VERSION
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/talabin ./app/cmd/talabin
+
+.PHONY: test
+test: ## Run every test, integration suites included (TEST_FLAGS adds go test flags)
+	$(GO) test -tags=integration -count=1 $(TEST_FLAGS) ./...
+
+.PHONY: test-short
+test-short: ## Run the fast tests only (-short skips integration suites)
+	$(GO) test -short -count=1 $(TEST_FLAGS) ./...
+
+.PHONY: test-race
+test-race: ## Run every test under the race detector
+	$(GO) test -race -tags=integration -count=1 $(TEST_FLAGS) ./...
+
+.PHONY: bench
+bench: ## Run the Go benchmarks (no tests)
+	$(GO) test -run '^$$' -bench . $(TEST_FLAGS) ./...
+
+.PHONY: generate
+generate: ## Regenerate sqlc code (when sqlc.yaml exists) and app/wire_gen.go
+	@if [ -f sqlc.yaml ]; then echo '$(TOOL) sqlc generate'; $(TOOL) sqlc generate; fi
+	$(TOOL) wire gen ./app
+
+.PHONY: lint
+lint: ## Run golangci-lint (.golangci.yml)
+	$(TOOL) golangci-lint run ./...
+
+.PHONY: tidy
+tidy: ## Tidy go.mod and go.sum of the module and of the tools module
+	$(GO) mod tidy
+	cd tools && $(GO) mod tidy
+
+# verify runs every check even after one fails when called as `make -k verify`.
+VERIFY_STEPS := verify-fmt verify-vet verify-lint verify-sqlc verify-wire verify-mod verify-deps
+
+.PHONY: verify $(VERIFY_STEPS)
+verify: $(VERIFY_STEPS) ## Check formatting, vet, lint, generated-code drift, tidiness and the dependency rule
+
+verify-fmt:
+	@echo '==> gofmt -l'
+	@unformatted="$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go'))"; \
+		if [ -n "$$unformatted" ]; then echo "not gofmt-ed:"; echo "$$unformatted"; exit 1; fi
+
+verify-vet:
+	@echo '==> go vet'
+	$(GO) vet -tags=integration ./...
+
+verify-lint:
+	@echo '==> golangci-lint'
+	$(TOOL) golangci-lint run ./...
+
+verify-sqlc:
+	@if [ -f sqlc.yaml ]; then echo '==> sqlc diff'; $(TOOL) sqlc diff; \
+		else echo '==> sqlc diff: skipped, no sqlc.yaml'; fi
+
+# `wire diff` regenerates in memory and compares with app/wire_gen.go on disk (exit 1 on
+# drift), so it also catches a wire_gen.go that was never committed.
+verify-wire:
+	@echo '==> wire diff'
+	$(TOOL) wire diff ./app
+
+verify-mod:
+	@echo '==> go mod tidy -diff'
+	$(GO) mod tidy -diff
+	cd tools && $(GO) mod tidy -diff
+
+verify-deps:
+	@echo '==> dependency rule'
+	$(GO) test -count=1 -run '^(TestDependencyRule|TestDependencyRuleChecker|TestEveryRuleIsReachable)$$' .

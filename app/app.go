@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/talabin/talabin/adapters/httpapi"
+	"github.com/talabin/talabin/app/config"
+)
+
+// BuildInfo describes the running binary. The CLI fills it from its -ldflags version.
+type BuildInfo struct {
+	// Version is the release version, "dev" for an unstamped build.
+	Version string
+	// GoVersion is the Go toolchain that built the binary, as [runtime.Version] reports it.
+	GoVersion string
+}
+
+// App is the bundled Talabin application: the HTTP server and its lifecycle.
+type App struct {
+	cfg       config.Config
+	logger    *slog.Logger
+	server    *http.Server
+	readiness *httpapi.Readiness
+	build     BuildInfo
+}
+
+// NewApp returns an App that serves server and drains readiness on shutdown.
+func NewApp(cfg config.Config, logger *slog.Logger, server *http.Server, readiness *httpapi.Readiness, build BuildInfo) *App {
+	return &App{cfg: cfg, logger: logger, server: server, readiness: readiness, build: build}
+}
+
+// Run listens on HTTP_ADDR and serves until ctx is done, then shuts down gracefully as
+// [App.Serve] describes.
+func (a *App) Run(ctx context.Context) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.HTTPAddr, err)
+	}
+	return a.Serve(ctx, ln)
+}
+
+// Serve serves HTTP on ln until ctx is done and then shuts down: /readyz turns 503 first, the
+// listener closes, and in-flight requests get SHUTDOWN_TIMEOUT to finish. It returns nil after
+// a clean drain, and an error when serving fails or requests were still running at the
+// deadline (they are then cut off). Serve closes ln.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	a.logStartup(ln.Addr())
+	served := make(chan error, 1)
+	go func() { served <- a.server.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+	}
+
+	a.logger.Info("shutting down: draining in-flight requests", "timeout", a.cfg.ShutdownTimeout.String())
+	a.readiness.Drain()
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := a.server.Shutdown(shutdownCtx); err != nil {
+		closeErr := a.server.Close()
+		return fmt.Errorf("shutdown: requests still running after %s: %w", a.cfg.ShutdownTimeout, errors.Join(err, closeErr))
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve http: %w", err)
+	}
+	a.logger.Info("stopped")
+	return nil
+}
+
+// logStartup logs what the app runs with, and warns about development-only settings.
+func (a *App) logStartup(addr net.Addr) {
+	a.logger.Info("talabin starting",
+		"version", a.build.Version,
+		"go", a.build.GoVersion,
+		"addr", addr.String(),
+		"debug", a.cfg.Debug,
+	)
+	if a.cfg.SecretKeyGenerated {
+		a.logger.Warn("SECRET_KEY is not set: using a random per-process key (DEBUG mode only); " +
+			"tokens signed with it do not survive a restart")
+	}
+}

@@ -1,0 +1,30 @@
+// Command talabin runs the bundled Talabin application.
+//
+//	talabin serve     run the HTTP API until SIGINT or SIGTERM, then drain and exit
+//	talabin version   print the version and the Go toolchain
+//
+// Configuration comes from the environment (README.md lists every variable). Exit codes: 0 on
+// success, 1 when the app fails while running, 2 for a usage or configuration error, which is
+// printed as one line on standard error.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is the release version, stamped at build time with
+// -ldflags "-X main.version=v1.2.3" (make build does this).
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal starts the graceful shutdown, restore the default handling so a
+	// second one stops the process at once.
+	context.AfterFunc(ctx, stop)
+	code := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,82 @@
+package config
+
+import "fmt"
+
+// Error is a configuration variable whose value breaks its rule. Its message is one line that
+// names the variable and the rule, e.g.
+//
+//	config: MIN_PURCHASE_AMOUNT: must be a positive whole number of rials, got "abc"
+//
+// The value is left out of the message for secrets (keys, passwords, URLs that may hold one).
+type Error struct {
+	// Var is the environment variable's name.
+	Var string
+	// Rule says what the value must be.
+	Rule string
+	// Value is the offending value as given; it may be a secret, so print Error() instead.
+	Value string
+}
+
+// Error returns the one-line message.
+func (e *Error) Error() string {
+	if secretVars[e.Var] {
+		return fmt.Sprintf("config: %s: %s", e.Var, e.Rule)
+	}
+	return fmt.Sprintf("config: %s: %s, got %q", e.Var, e.Rule, e.Value)
+}
+
+// secretVars are the variables whose values never appear in an error message.
+var secretVars = map[string]bool{
+	"SECRET_KEY":           true,
+	"DATABASE_URL":         true,
+	"DB_PASSWORD":          true,
+	"REDIS_URL":            true,
+	"REDIS_PASSWORD":       true,
+	"KAVENEGAR_API_KEY":    true,
+	"ZARINPAL_MERCHANT_ID": true,
+	"IDPAY_API_KEY":        true,
+}
+
+// The rules, worded to follow the variable's name in an [Error].
+const (
+	ruleBool           = "must be true or false"
+	ruleRials          = "must be a positive whole number of rials"
+	ruleFee            = "must be a percentage from 0 to 100 with at most two decimals, such as 0.5"
+	rulePort           = "must be a port number from 1 to 65535"
+	ruleRedisDB        = "must be a database number from 0 upwards"
+	ruleMinutes        = "must be a positive whole number of minutes"
+	ruleDays           = "must be a positive whole number of days"
+	ruleDuration       = "must be a positive duration such as 20s or 1m30s"
+	ruleLogLevel       = "must be one of debug, info, warn, error"
+	ruleHTTPAddr       = "must be host:port or :port, such as :8000 or 127.0.0.1:8000"
+	ruleHosts          = "must be a comma-separated list of host names, such as api.example.com,.example.com"
+	ruleHostsRequired  = "must list at least one host name when DEBUG is false"
+	ruleOrigins        = "must be a comma-separated list of origins, such as https://app.example.com"
+	rulePostgresURL    = "must be a postgres:// or postgresql:// URL with a host"
+	ruleRedisURL       = "must be a redis:// or rediss:// URL with a host"
+	ruleDBPartRequired = "must be set when DB_HOST is set and DATABASE_URL is not"
+	ruleKeyRequired    = "must be set when DEBUG is false"
+	ruleKeyLength      = "must be at least 50 characters with at least 5 distinct ones when DEBUG is false"
+	ruleKeyPlaceholder = "must not be a placeholder value when DEBUG is false; generate a random key"
+	ruleMaxPurchase    = "must not be less than MIN_PURCHASE_AMOUNT"
+)
+
+// parseRules gives the rule reported when a variable cannot be parsed into its field's type.
+// Every variable whose field is not a plain string has an entry (a test checks this).
+var parseRules = map[string]string{
+	"DEBUG":                      ruleBool,
+	"ALLOWED_HOSTS":              ruleHosts,
+	"CORS_ALLOWED_ORIGINS":       ruleOrigins,
+	"LOG_LEVEL":                  ruleLogLevel,
+	"SHUTDOWN_TIMEOUT":           ruleDuration,
+	"DB_PORT":                    rulePort,
+	"JWT_ACCESS_TOKEN_LIFETIME":  ruleMinutes,
+	"JWT_REFRESH_TOKEN_LIFETIME": ruleDays,
+	"REDIS_PORT":                 rulePort,
+	"REDIS_DB":                   ruleRedisDB,
+	"TRANSACTION_FEE_PERCENTAGE": ruleFee,
+	"MIN_PURCHASE_AMOUNT":        ruleRials,
+	"MAX_PURCHASE_AMOUNT":        ruleRials,
+	"MIN_DEPOSIT_AMOUNT":         ruleRials,
+	"MIN_WITHDRAWAL_AMOUNT":      ruleRials,
+}
