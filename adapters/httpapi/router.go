@@ -1,67 +1,40 @@
 package httpapi
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 )
 
-// Check statuses in the /readyz body.
-const (
-	statusOK   = "ok"
-	statusFail = "fail"
-)
-
-// NewRouter returns the HTTP handler of the API. It serves GET /healthz, which answers 200
-// {"status":"ok"} whenever the process can serve a request, and GET /readyz, which runs the
-// checks of readiness and answers 200 when all pass or 503 naming the failing ones, e.g.
-// {"status":"fail","checks":{"db":"fail"}}. Failure reasons are logged, never returned.
+// NewRouter returns the HTTP handler of the API: [NewMux] with the operational endpoints of
+// API.md §3.14, GET /healthz and GET /readyz (see [Health]).
 func NewRouter(logger *slog.Logger, readiness *Readiness) http.Handler {
-	r := chi.NewRouter()
-	r.Get("/healthz", healthzHandler(logger))
-	r.Get("/readyz", readyzHandler(logger, readiness))
-	return r
+	return NewMux(logger, Health(logger, readiness))
 }
 
-// healthResponse is the body of /healthz.
-type healthResponse struct {
-	Status string `json:"status"`
-}
-
-// readyResponse is the body of /readyz: the overall status and each check's status.
-type readyResponse struct {
-	Status string            `json:"status"`
-	Checks map[string]string `json:"checks"`
-}
-
-func healthzHandler(logger *slog.Logger) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, logger, http.StatusOK, healthResponse{Status: statusOK})
+// NewMux returns a chi router with the API's middleware and conventions, on which each
+// register function adds its routes. Every request, routed or not, passes through, in order:
+//   - the request context: X-Request-ID echoed when sane (≤ 128 characters of A–Z, a–z,
+//     0–9, '.', '_', '-') or generated, on every response and in the context ([RequestID]);
+//     the language of Accept-Language ([LanguageOf]); the default body limits;
+//   - the security headers of API.md §1.1;
+//   - the access log, one slog line per request (logger);
+//   - panic recovery: a 500 internal_error envelope, the panic logged with its stack;
+//   - path normalisation: trailing slash optional, repeated slashes collapsed ([Routes]);
+//   - HEAD served by GET routes.
+//
+// Unknown paths answer 404 not_found and known paths with another method 405
+// method_not_allowed with an Allow header, both as JSON envelopes.
+func NewMux(logger *slog.Logger, register ...func(rt Routes)) http.Handler {
+	mux := chi.NewRouter()
+	mux.Use(requestContext, secureHeaders, accessLog(logger), recoverer, canonicalRoute, middleware.GetHead)
+	mux.NotFound(notFound)
+	mux.MethodNotAllowed(methodNotAllowed(mux))
+	rt := Routes{mux: mux}
+	for _, reg := range register {
+		reg(rt)
 	}
-}
-
-func readyzHandler(logger *slog.Logger, readiness *Readiness) http.HandlerFunc {
-	return func(w http.ResponseWriter, req *http.Request) {
-		results := readiness.Check(req.Context())
-		body := readyResponse{Status: statusOK, Checks: make(map[string]string, len(results))}
-		status := http.StatusOK
-		for _, res := range results {
-			if res.Err == nil {
-				body.Checks[res.Name] = statusOK
-				continue
-			}
-			body.Checks[res.Name] = statusFail
-			body.Status = statusFail
-			status = http.StatusServiceUnavailable
-			if errors.Is(res.Err, errDraining) {
-				continue
-			}
-			logger.WarnContext(req.Context(), "readiness check failed", "check", res.Name, "error", res.Err)
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, logger, status, body)
-	}
+	return mux
 }

@@ -190,3 +190,34 @@ func TestReadinessCheckResults(t *testing.T) {
 	require.Equal(t, "redis", results[1].Name)
 	require.ErrorIs(t, results[1].Err, context.DeadlineExceeded)
 }
+
+func TestHealthEndpointsPathForms(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		path string
+	}{
+		{name: "Healthz", path: "/healthz"},
+		{name: "HealthzTrailingSlash", path: "/healthz/"},
+		{name: "ReadyzTrailingSlash", path: "/readyz/"},
+		{name: "ReadyzDoubleSlash", path: "//readyz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, time.Second)
+			req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, tt.path, nil)
+			rec := httptest.NewRecorder()
+
+			b.handler.ServeHTTP(rec, req)
+
+			require.Equal(t, http.StatusOK, rec.Code)
+			var body map[string]any
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
+			require.Equal(t, "ok", body["status"])
+			require.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
+			require.Equal(t, "nosniff", rec.Header().Get("X-Content-Type-Options"))
+			require.NotEmpty(t, rec.Header().Get(httpapi.HeaderRequestID))
+		})
+	}
+}
