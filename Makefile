@@ -43,6 +43,15 @@ test-race: ## Run every test under the race detector
 bench: ## Run the Go benchmarks (no tests)
 	$(GO) test -run '^$$' -bench . $(TEST_FLAGS) ./...
 
+.PHONY: bench-ledger
+bench-ledger: ## Benchmark buy journals at concurrency 16 and 64 on PostgreSQL and SQLite (needs TALABIN_TEST_DATABASE_URL)
+	$(GO) test -tags=integration -run '^$$' -bench '^BenchmarkLedgerBuy$$' -benchtime 20000x -count 1 $(TEST_FLAGS) ./integration/
+
+.PHONY: test-soak
+test-soak: ## The long ledger suites: 60 s bank runs and 20 SIGKILL crash points
+	TALABIN_BANK_DURATION=60s TALABIN_CRASH_POINTS=20 $(GO) test -tags=integration -count=1 -timeout 60m \
+		-run '^(TestBank|TestCrash)$$' -v $(TEST_FLAGS) ./integration/
+
 .PHONY: generate
 generate: ## Regenerate sqlc code (when sqlc.yaml exists) and app/wire_gen.go
 	@if [ -f sqlc.yaml ]; then echo '$(TOOL) sqlc generate'; $(TOOL) sqlc generate; fi

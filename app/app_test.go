@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/app"
 	"github.com/talabin/talabin/app/config"
+	"github.com/talabin/talabin/ports"
 )
 
 // waitLimit bounds every wait in these tests; it is generous so that a slow machine never
@@ -25,6 +27,9 @@ const waitLimit = 10 * time.Second
 func loadConfig(t *testing.T, environ map[string]string) config.Config {
 	t.Helper()
 	environ["DEBUG"] = "true"
+	if _, ok := environ["SQLITE_PATH"]; !ok {
+		environ["SQLITE_PATH"] = filepath.Join(t.TempDir(), "talabin.db")
+	}
 	cfg, err := config.Load(environ)
 	require.NoError(t, err)
 	return cfg
@@ -37,6 +42,11 @@ func listen(t *testing.T) net.Listener {
 	require.NoError(t, err)
 	return ln
 }
+
+// pingStore is a store that only answers Ping, all these tests need of one.
+type pingStore struct{ ports.Store }
+
+func (pingStore) Ping(context.Context) error { return nil }
 
 // slowBundle is an App whose handler has, besides the API, a /slow route that holds its
 // request until release is closed.
@@ -52,7 +62,7 @@ func setupSlow(t *testing.T, shutdownTimeout string) slowBundle {
 	t.Helper()
 	cfg := loadConfig(t, map[string]string{"SHUTDOWN_TIMEOUT": shutdownTimeout})
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	readiness, err := app.NewReadiness(app.ReadinessChecks())
+	readiness, err := app.NewReadiness(app.ReadinessChecks(pingStore{}))
 	require.NoError(t, err)
 	b := slowBundle{
 		router:    httpapi.NewRouter(logger, readiness),
@@ -165,8 +175,9 @@ func TestInitializeAppServesHealthz(t *testing.T) {
 	t.Parallel()
 	cfg := loadConfig(t, map[string]string{})
 	var logs bytes.Buffer
-	a, err := app.InitializeApp(cfg, &logs, app.BuildInfo{Version: "v1.2.3", GoVersion: "go1.26"})
+	a, cleanup, err := app.InitializeApp(t.Context(), cfg, &logs, app.BuildInfo{Version: "v1.2.3", GoVersion: "go1.26"})
 	require.NoError(t, err)
+	t.Cleanup(cleanup)
 	ln := listen(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -183,7 +194,8 @@ func TestInitializeAppServesHealthz(t *testing.T) {
 	require.JSONEq(t, `{"status":"ok"}`, health.body)
 	require.NoError(t, ready.err)
 	require.Equal(t, http.StatusOK, ready.status)
-	require.JSONEq(t, `{"status":"ok","checks":{}}`, ready.body)
+	require.JSONEq(t, `{"status":"ok","checks":{"database":"ok"}}`, ready.body)
+	require.Contains(t, logs.String(), `"msg":"database migrated"`)
 	require.Contains(t, logs.String(), `"msg":"talabin starting"`)
 	require.Contains(t, logs.String(), `"version":"v1.2.3"`)
 	require.Contains(t, logs.String(), `"level":"WARN","msg":"SECRET_KEY is not set`)
@@ -195,8 +207,9 @@ func TestRunFailsWhenAddressIsTaken(t *testing.T) {
 	taken := listen(t)
 	defer func() { _ = taken.Close() }()
 	cfg := loadConfig(t, map[string]string{"HTTP_ADDR": taken.Addr().String()})
-	a, err := app.InitializeApp(cfg, io.Discard, app.BuildInfo{Version: "test"})
+	a, cleanup, err := app.InitializeApp(t.Context(), cfg, io.Discard, app.BuildInfo{Version: "test"})
 	require.NoError(t, err)
+	t.Cleanup(cleanup)
 
 	err = a.Run(t.Context())
 

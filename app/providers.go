@@ -8,6 +8,7 @@ import (
 
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/app/config"
+	"github.com/talabin/talabin/ports"
 )
 
 // HTTP server limits. ReadHeaderTimeout bounds slow-header clients (Slowloris); WriteTimeout
@@ -31,11 +32,13 @@ func NewLogger(cfg config.Config, out LogOutput) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
 }
 
-// ReadinessChecks returns the named checks behind /readyz. With none, the app reports ready
-// whenever it is not shutting down; components that the app cannot serve without (the store,
-// its migrations, the price feed) add their check here.
-func ReadinessChecks() []httpapi.ReadinessCheck {
-	return []httpapi.ReadinessCheck{}
+// ReadinessChecks returns the named checks behind /readyz: the app is ready when it is not
+// shutting down and every check passes. Components that the app cannot serve without add
+// their check here.
+func ReadinessChecks(store ports.Store) []httpapi.ReadinessCheck {
+	return []httpapi.ReadinessCheck{
+		{Name: "database", CheckFunc: store.Ping},
+	}
 }
 
 // NewReadiness returns the readiness state for checks, each bounded by a short timeout.

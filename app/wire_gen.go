@@ -7,6 +7,7 @@
 package app
 
 import (
+	"context"
 	"github.com/google/wire"
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/app/config"
@@ -14,18 +15,31 @@ import (
 
 // Injectors from wire.go:
 
-// InitializeApp builds the App from its configuration: config → logger → router → server.
-func InitializeApp(cfg config.Config, out LogOutput, build BuildInfo) (*App, error) {
+// InitializeApp builds the App from its configuration: config → logger → store → router →
+// server. The cleanup closes what it opened.
+func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build BuildInfo) (*App, func(), error) {
 	logger := NewLogger(cfg, out)
-	v := ReadinessChecks()
+	database, cleanup, err := OpenDatabase(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := MigratedStore(ctx, database, logger)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	v := ReadinessChecks(store)
 	readiness, err := NewReadiness(v)
 	if err != nil {
-		return nil, err
+		cleanup()
+		return nil, nil, err
 	}
 	handler := httpapi.NewRouter(logger, readiness)
 	server := NewHTTPServer(cfg, handler, logger)
 	app := NewApp(cfg, logger, server, readiness, build)
-	return app, nil
+	return app, func() {
+		cleanup()
+	}, nil
 }
 
 // wire.go:
@@ -35,6 +49,9 @@ var loggerSet = wire.NewSet(NewLogger)
 
 // httpSet provides the readiness checks, the router and the HTTP server.
 var httpSet = wire.NewSet(ReadinessChecks, NewReadiness, httpapi.NewRouter, NewHTTPServer)
+
+// storeSet provides the store the configuration selects, migrated.
+var storeSet = wire.NewSet(OpenDatabase, MigratedStore)
 
 // appSet provides the App itself.
 var appSet = wire.NewSet(NewApp)

@@ -98,3 +98,25 @@ type UserRepository interface {
 	// GetByPhone returns a user by E.164 phone number, or [core.ErrNotFound].
 	GetByPhone(ctx context.Context, phone string) (identity.User, error)
 }
+
+// Migrator applies and reports a store's schema migrations; every store adapter implements
+// it beside [Store], and `talabin migrate` drives it.
+type Migrator interface {
+	// Migrate applies every pending migration. It is safe to run from several instances at
+	// once and a no-op when the schema is current.
+	Migrate(ctx context.Context) error
+	// MigrationStatus lists every known migration, oldest first.
+	MigrationStatus(ctx context.Context) ([]MigrationStatus, error)
+}
+
+// MigrationStatus describes one schema migration and whether the database has it.
+type MigrationStatus struct {
+	// Version is the migration's number, the prefix of its file name.
+	Version int64
+	// Name is the migration's file name, e.g. "00001_initial.sql".
+	Name string
+	// Applied reports whether the database has the migration.
+	Applied bool
+	// AppliedAt is when it was applied, or zero.
+	AppliedAt time.Time
+}

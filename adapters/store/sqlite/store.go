@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -89,7 +90,10 @@ type Store struct {
 	closeErr  error
 }
 
-var _ ports.Store = (*Store)(nil)
+var (
+	_ ports.Store    = (*Store)(nil)
+	_ ports.Migrator = (*Store)(nil)
+)
 
 // Open opens (creating it and its parent directory if needed) the database at path, or a
 // private in-memory database when path is [MemoryPath]. It does not migrate: call
@@ -208,16 +212,25 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 // MigrationStatus reports every known migration and whether it is applied.
-func (s *Store) MigrationStatus(ctx context.Context) ([]*goose.MigrationStatus, error) {
+func (s *Store) MigrationStatus(ctx context.Context) ([]ports.MigrationStatus, error) {
 	p, err := s.migrationProvider()
 	if err != nil {
 		return nil, err
 	}
-	st, err := p.Status(ctx)
+	list, err := p.Status(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: migration status: %w", err)
 	}
-	return st, nil
+	out := make([]ports.MigrationStatus, 0, len(list))
+	for _, m := range list {
+		out = append(out, ports.MigrationStatus{
+			Version:   m.Source.Version,
+			Name:      path.Base(m.Source.Path),
+			Applied:   m.State == goose.StateApplied,
+			AppliedAt: m.AppliedAt,
+		})
+	}
+	return out, nil
 }
 
 func (s *Store) migrationProvider() (*goose.Provider, error) {

@@ -67,7 +67,7 @@ func newRootCommand(environ map[string]string, stdout io.Writer) *cobra.Command 
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.AddCommand(newServeCommand(environ, stdout), newVersionCommand())
+	root.AddCommand(newServeCommand(environ, stdout), newMigrateCommand(environ), newLedgerCommand(environ), newVersionCommand())
 	return root
 }
 
@@ -81,10 +81,13 @@ func newServeCommand(environ map[string]string, stdout io.Writer) *cobra.Command
 			if err != nil {
 				return err
 			}
-			a, err := app.InitializeApp(cfg, stdout, buildInfo())
+			// Start-up (opening and migrating the store) runs to the end even when a signal
+			// arrives meanwhile; Run then sees the signal and shuts down cleanly.
+			a, cleanup, err := app.InitializeApp(context.WithoutCancel(cmd.Context()), cfg, stdout, buildInfo())
 			if err != nil {
 				return &exitError{code: exitFailure, err: fmt.Errorf("serve: %w", err)}
 			}
+			defer cleanup()
 			if err := a.Run(cmd.Context()); err != nil {
 				return &exitError{code: exitFailure, err: fmt.Errorf("serve: %w", err)}
 			}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,7 +76,9 @@ func TestRun(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 
-			code := run(ctx, tt.args, tt.environ, &stdout, &stderr)
+			// Every command that opens the embedded store gets its own file.
+			environ := append(slices.Clone(tt.environ), "SQLITE_PATH="+filepath.Join(t.TempDir(), "talabin.db"))
+			code := run(ctx, tt.args, environ, &stdout, &stderr)
 
 			require.Equal(t, tt.wantCode, code, "stderr: %s", stderr.String())
 			if tt.wantStdout != "" {
@@ -120,4 +124,27 @@ func TestServeLogsJSONToStdout(t *testing.T) {
 	}
 	require.Contains(t, stdout.String(), `"msg":"talabin starting","version":"dev"`)
 	require.Contains(t, stdout.String(), `"msg":"stopped"`)
+}
+
+// TestDatabaseCommands runs migrate and ledger verify against a fresh embedded store: status
+// reports pending migrations (exit 1), up applies them, and verify finds a clean ledger.
+func TestDatabaseCommands(t *testing.T) {
+	t.Parallel()
+	environ := []string{"DEBUG=true", "SQLITE_PATH=" + filepath.Join(t.TempDir(), "talabin.db")}
+	steps := []struct {
+		args       []string
+		wantCode   int
+		wantStdout string
+	}{
+		{[]string{"migrate", "status"}, exitFailure, "pending"},
+		{[]string{"migrate", "up"}, exitOK, "00001_initial.sql"},
+		{[]string{"migrate", "status"}, exitOK, "00001_initial.sql"},
+		{[]string{"ledger", "verify"}, exitOK, "journals=0 postings=0"},
+	}
+	for _, step := range steps {
+		var stdout, stderr bytes.Buffer
+		code := run(t.Context(), step.args, environ, &stdout, &stderr)
+		require.Equal(t, step.wantCode, code, "%v: stderr %s", step.args, stderr.String())
+		require.Contains(t, stdout.String(), step.wantStdout, "%v", step.args)
+	}
 }

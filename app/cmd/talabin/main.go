@@ -1,7 +1,10 @@
 // Command talabin runs the bundled Talabin application.
 //
-//	talabin serve     run the HTTP API until SIGINT or SIGTERM, then drain and exit
-//	talabin version   print the version and the Go toolchain
+//	talabin serve            run the HTTP API until SIGINT or SIGTERM, then drain and exit
+//	talabin migrate up       apply pending schema migrations
+//	talabin migrate status   list migrations; exit 1 when any is pending
+//	talabin ledger verify    recompute balances from postings; exit 1 on any violation
+//	talabin version          print the version and the Go toolchain
 //
 // Configuration comes from the environment (README.md lists every variable). Exit codes: 0 on
 // success, 1 when the app fails while running, 2 for a usage or configuration error, which is
@@ -13,6 +16,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Tehran's historical UTC offsets must not depend on the host's zone files: API
+	// timestamps are rendered in Asia/Tehran.
+	_ "time/tzdata"
 )
 
 // version is the release version, stamped at build time with

@@ -1,0 +1,100 @@
+package postgres
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/talabin/talabin/core"
+)
+
+// PostgreSQL error codes the store acts on.
+const (
+	codeUniqueViolation      = "23505"
+	codeForeignKeyViolation  = "23503"
+	codeCheckViolation       = "23514"
+	codeSerializationFailure = "40001"
+	codeDeadlockDetected     = "40P01"
+	codeLockNotAvailable     = "55P03"
+	codeUndefinedTable       = "42P01"
+)
+
+// Constraints with a meaning for callers.
+const (
+	constraintUsersPhone         = "users_phone_key"
+	constraintUserAvailable      = "ledger_user_balances_available_check"
+	constraintUserHeld           = "ledger_user_balances_held_check"
+	constraintSystemBalance      = "ledger_system_balances_balance_check"
+	constraintIdempotencyPrimary = "idempotency_records_pkey"
+)
+
+// interpretError translates a driver error into the core error catalogue: no rows is
+// [core.ErrNotFound]; a unique violation is a [*core.ConflictError] (and
+// [core.ErrPhoneTaken] for the users' phone); a foreign key violation is
+// [core.ErrNotFound]; a balance check violation is [core.ErrInsufficientFunds] (the
+// conditional updates make it unreachable, but the constraint is the last line of defence);
+// serialization failures, deadlocks and lock timeouts wrap [core.ErrRetryable]. The driver
+// error stays in the chain. Anything else is returned unchanged.
+func interpretError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: %w", core.ErrNotFound, err)
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	switch pgErr.Code {
+	case codeUniqueViolation:
+		conflict := &core.ConflictError{Constraint: pgErr.ConstraintName}
+		if pgErr.ConstraintName == constraintUsersPhone {
+			return fmt.Errorf("%w: %w: %w", core.ErrPhoneTaken, conflict, err)
+		}
+		return fmt.Errorf("%w: %w", conflict, err)
+	case codeForeignKeyViolation:
+		return fmt.Errorf("%w: %w", core.ErrNotFound, err)
+	case codeCheckViolation:
+		switch pgErr.ConstraintName {
+		case constraintUserAvailable, constraintUserHeld, constraintSystemBalance:
+			return fmt.Errorf("%w: %w", core.ErrInsufficientFunds, err)
+		}
+	case codeSerializationFailure, codeDeadlockDetected, codeLockNotAvailable:
+		return retryableError(err)
+	}
+	return err
+}
+
+// retryableError wraps err with [core.ErrRetryable] unless it already is.
+func retryableError(err error) error {
+	if errors.Is(err, core.ErrRetryable) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", core.ErrRetryable, err)
+}
+
+// isRetryable reports whether a transaction that failed with err may succeed when run again:
+// a serialization failure, a deadlock or a lock timeout, whether the repository already
+// translated it or fn returned the driver error itself.
+func isRetryable(err error) bool {
+	if errors.Is(err, core.ErrRetryable) {
+		return true
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case codeSerializationFailure, codeDeadlockDetected, codeLockNotAvailable:
+			return true
+		}
+	}
+	return false
+}
+
+// isUndefinedTable reports whether err says a table does not exist (an unmigrated database).
+func isUndefinedTable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == codeUndefinedTable
+}
