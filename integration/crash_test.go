@@ -133,7 +133,7 @@ func requireJournalsPresent(t *testing.T, dsn string, refs []string) {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)
 	require.NoError(t, err)
-	defer conn.Close(ctx)
+	defer func() { _ = conn.Close(ctx) }()
 	rows, err := conn.Query(ctx, `SELECT DISTINCT reference FROM ledger_journals WHERE reference = ANY($1)`, refs)
 	require.NoError(t, err)
 	found, err := pgx.CollectRows(rows, pgx.RowTo[string])

@@ -36,7 +36,7 @@ func migratePostgres(ctx context.Context, dsn string) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	return s.Migrate(ctx)
 }
 
