@@ -110,10 +110,11 @@ var (
 	// allowlisted origin.
 	ErrCSRFFailed = errors.New("csrf check failed")
 
-	// ErrOTPInvalid is returned when a one-time code does not match the latest code sent.
+	// ErrOTPInvalid is returned when a one-time code does not match the latest code sent, or
+	// when the code was already used or replaced by a newer one (single use).
 	ErrOTPInvalid = errors.New("otp invalid")
 
-	// ErrOTPExpired is returned when a one-time code is past its expiry or was already used.
+	// ErrOTPExpired is returned when a one-time code is past its expiry.
 	ErrOTPExpired = errors.New("otp expired")
 
 	// ErrOTPAttemptsExceeded is returned when a one-time code has used up its verification
