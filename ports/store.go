@@ -31,10 +31,14 @@ type Store interface {
 }
 
 // Tx exposes the repositories of one transaction. Later features add repositories here.
+// Methods documented as locking (GetForUpdate, Latest, GetByRefreshHash) lock only in
+// [Store.InTx]; in a read-only [Store.Snapshot] they read without locking.
 type Tx interface {
 	Ledger() LedgerRepository
 	Idempotency() IdempotencyRepository
 	Users() UserRepository
+	OTPs() OTPRepository
+	Sessions() SessionRepository
 }
 
 // LedgerRepository stores journals and the balances they move. Balances of user accounts
@@ -90,13 +94,63 @@ type IdempotencyRepository interface {
 
 // UserRepository stores users.
 type UserRepository interface {
-	// Create stores a new user and returns its id. It returns [core.ErrPhoneTaken] when the
-	// phone number is registered already.
+	// Create stores a new user (every field of [identity.User.Record] but the id) and
+	// returns its id. It returns [core.ErrPhoneTaken] when the phone number is registered
+	// already.
 	Create(ctx context.Context, user identity.User) (core.UserID, error)
+	// Update saves every mutable field of a stored user: password hash and its change time,
+	// names, email, role, phone verification, disabling and updated_at. It returns
+	// [core.ErrNotFound] when there is no such user. The caller read the user in the same
+	// transaction with GetForUpdate, so concurrent changes to one user serialize.
+	Update(ctx context.Context, user identity.User) error
+	// GetForUpdate returns a user by id and locks it until the transaction ends, or
+	// [core.ErrNotFound].
+	GetForUpdate(ctx context.Context, id core.UserID) (identity.User, error)
 	// Get returns a user by id, or [core.ErrNotFound].
 	Get(ctx context.Context, id core.UserID) (identity.User, error)
 	// GetByPhone returns a user by E.164 phone number, or [core.ErrNotFound].
 	GetByPhone(ctx context.Context, phone string) (identity.User, error)
+}
+
+// OTPRepository stores one-time codes (only their MACs). A code's attempt counter and its
+// consumption are saved with conditional updates, so two requests racing with one code can
+// never both use it.
+type OTPRepository interface {
+	// Create stores otp and voids every earlier usable code of the same phone and purpose
+	// (a new code voids the previous one). It returns the new id.
+	Create(ctx context.Context, otp *identity.OTP) (identity.OTPID, error)
+	// Latest returns the newest code for phone and purpose that is neither consumed nor
+	// voided, locked until the transaction ends, or [core.ErrNotFound].
+	Latest(ctx context.Context, phone string, purpose identity.Purpose) (*identity.OTP, error)
+	// Save stores the attempt counter, consumption and voiding of otp after
+	// [identity.OTP.Verify] or [identity.OTP.Void]. It only changes a code that was neither
+	// consumed nor voided when read; otherwise it returns [core.ErrOTPInvalid].
+	Save(ctx context.Context, otp *identity.OTP) error
+	// CountSince returns how many codes were created for phone (any purpose when purpose is
+	// zero) at or after since; send limits are checked against it.
+	CountSince(ctx context.Context, phone string, purpose identity.Purpose, since time.Time) (int, error)
+	// DeleteExpired removes codes that expired before cutoff and returns how many.
+	DeleteExpired(ctx context.Context, cutoff time.Time) (int64, error)
+}
+
+// SessionRepository stores sign-in sessions and the hashes of their refresh tokens.
+type SessionRepository interface {
+	// Create stores a new session. It returns [core.ErrConflict] when the id exists.
+	Create(ctx context.Context, session *identity.Session) error
+	// Get returns a session by id, or [core.ErrNotFound].
+	Get(ctx context.Context, id string) (*identity.Session, error)
+	// GetByRefreshHash returns the session whose current or previous refresh token hashes
+	// to hash, locked until the transaction ends, or [core.ErrNotFound].
+	GetByRefreshHash(ctx context.Context, hash [32]byte) (*identity.Session, error)
+	// Save stores a session's rotation and revocation. It returns [core.ErrNotFound] when
+	// there is no such session.
+	Save(ctx context.Context, session *identity.Session) error
+	// ListByUser returns a user's sessions that are neither revoked nor expired at now,
+	// newest first.
+	ListByUser(ctx context.Context, user core.UserID, now time.Time) ([]*identity.Session, error)
+	// RevokeByUser revokes every active session of user except the one with id except (""
+	// for none), with reason, and returns how many it revoked.
+	RevokeByUser(ctx context.Context, user core.UserID, except string, now time.Time, reason identity.RevokeReason) (int64, error)
 }
 
 // Migrator applies and reports a store's schema migrations; every store adapter implements

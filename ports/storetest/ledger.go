@@ -164,6 +164,28 @@ func ledgerCases() []testCase {
 			b.requireBalance(t, ledger.HouseAccount(ledger.IRR), 0, 0)
 			b.requireBalance(t, ledger.UserAccount(u, ledger.Gold), 0, 0)
 		}},
+		{"FailedPostLeavesTransactionUsable", func(t *testing.T, b *bundle) {
+			// A caller may turn a refused journal into a stored answer (an idempotent 400) in
+			// the same transaction: the refused journal must leave no trace and the rest must
+			// commit.
+			u := b.newUser(t)
+			b.deposit(t, u, 1_000)
+			b.treasury(t, ledger.Gold, 1_000_000)
+			buy, err := ledger.BuyJournal(u, 2_000, 0, 10, "TXN1")
+			require.NoError(t, err)
+			dep, err := ledger.DepositJournal(u, ledger.ExternalAccount(ledger.IRR), 500, "dep")
+			require.NoError(t, err)
+			b.inTx(t, func(ctx context.Context, tx ports.Tx) error {
+				_, err := tx.Ledger().Post(ctx, buy)
+				require.ErrorIs(t, err, core.ErrInsufficientFunds)
+				_, err = tx.Ledger().Post(ctx, dep)
+				return err
+			})
+			b.requireBalance(t, ledger.UserAccount(u, ledger.IRR), 1_500, 0)
+			b.requireBalance(t, ledger.UserAccount(u, ledger.Gold), 0, 0)
+			b.requireBalance(t, ledger.HouseAccount(ledger.Gold), 1_000_000, 0)
+			require.EqualValues(t, 3, b.report(t).Journals)
+		}},
 		{"LargeDebitAcrossShards", func(t *testing.T, b *bundle) {
 			// Many small treasury credits may land in different shards; one large buy must still
 			// find the whole inventory, and one unit more must fail.

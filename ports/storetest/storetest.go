@@ -55,6 +55,7 @@ func cases() []testCase {
 	all = append(all, holdCases()...)
 	all = append(all, idempotencyCases()...)
 	all = append(all, raceCases()...)
+	all = append(all, identityCases()...)
 	return all
 }
 

@@ -1,14 +1,48 @@
 -- name: UserInsert :one
-INSERT INTO users (phone, created_at)
-VALUES (@phone::text, @created_at::timestamptz)
+INSERT INTO users (
+    phone, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, created_at, updated_at
+)
+VALUES (
+    @phone::text, @password_hash::text, @first_name::text, @last_name::text, @email::text, @role::text,
+    sqlc.narg('phone_verified_at')::timestamptz, sqlc.narg('disabled_at')::timestamptz,
+    sqlc.narg('password_changed_at')::timestamptz, @created_at::timestamptz, @updated_at::timestamptz
+)
 RETURNING id;
 
+-- name: UserUpdate :execrows
+-- UserUpdate saves every mutable field of a user; the phone and the creation time stay.
+UPDATE users
+SET password_hash = @password_hash::text,
+    first_name = @first_name::text,
+    last_name = @last_name::text,
+    email = @email::text,
+    role = @role::text,
+    phone_verified_at = sqlc.narg('phone_verified_at')::timestamptz,
+    disabled_at = sqlc.narg('disabled_at')::timestamptz,
+    password_changed_at = sqlc.narg('password_changed_at')::timestamptz,
+    updated_at = @updated_at::timestamptz
+WHERE id = @id::bigint;
+
 -- name: UserGet :one
-SELECT id, phone, created_at
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at
 FROM users
 WHERE id = @id::bigint;
 
+-- name: UserGetForUpdate :one
+-- UserGetForUpdate locks the user until the transaction ends. FOR NO KEY UPDATE is the lock
+-- UserUpdate takes anyway (it never changes the id): it serializes changes to the user
+-- without blocking the foreign key checks of rows that reference it (new sessions, ledger
+-- accounts), which FOR UPDATE would.
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at
+FROM users
+WHERE id = @id::bigint
+FOR NO KEY UPDATE;
+
 -- name: UserGetByPhone :one
-SELECT id, phone, created_at
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at
 FROM users
 WHERE phone = @phone::text;

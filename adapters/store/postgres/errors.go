@@ -28,11 +28,13 @@ const (
 	constraintUserHeld           = "ledger_user_balances_held_check"
 	constraintSystemBalance      = "ledger_system_balances_balance_check"
 	constraintIdempotencyPrimary = "idempotency_records_pkey"
+	constraintOTPUsable          = "otp_codes_usable_key"
 )
 
 // interpretError translates a driver error into the core error catalogue: no rows is
 // [core.ErrNotFound]; a unique violation is a [*core.ConflictError] (and
-// [core.ErrPhoneTaken] for the users' phone); a foreign key violation is
+// [core.ErrPhoneTaken] for the users' phone, and [core.ErrRetryable] for the one usable code
+// per phone and purpose, which only two codes sent at once break); a foreign key violation is
 // [core.ErrNotFound]; a balance check violation is [core.ErrInsufficientFunds] (the
 // conditional updates make it unreachable, but the constraint is the last line of defence);
 // serialization failures, deadlocks and lock timeouts wrap [core.ErrRetryable]. The driver
@@ -51,8 +53,12 @@ func interpretError(err error) error {
 	switch pgErr.Code {
 	case codeUniqueViolation:
 		conflict := &core.ConflictError{Constraint: pgErr.ConstraintName}
-		if pgErr.ConstraintName == constraintUsersPhone {
+		switch pgErr.ConstraintName {
+		case constraintUsersPhone:
 			return fmt.Errorf("%w: %w: %w", core.ErrPhoneTaken, conflict, err)
+		case constraintOTPUsable:
+			// Run again: the transaction's new code then voids the one committed first.
+			return retryableError(fmt.Errorf("%w: %w", conflict, err))
 		}
 		return fmt.Errorf("%w: %w", conflict, err)
 	case codeForeignKeyViolation:

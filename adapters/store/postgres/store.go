@@ -98,20 +98,36 @@ func (s *Store) Close() error {
 // backoff; then the error wraps [core.ErrRetryable]. Any other error rolls back and is
 // returned as is.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx ports.Tx) error) error {
-	return s.run(ctx, "begin", fn)
+	return s.run(ctx, writeMode, fn)
 }
 
 // Snapshot runs fn in a REPEATABLE READ READ ONLY transaction: every statement in it sees
-// the database as of its first statement.
+// the database as of its first statement. PostgreSQL takes no row locks in a read-only
+// transaction, so the repositories' locking reads (GetForUpdate, Latest, GetByRefreshHash)
+// read without locking in it.
 func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context, tx ports.Tx) error) error {
-	return s.run(ctx, "begin isolation level repeatable read read only", fn)
+	return s.run(ctx, snapshotMode, fn)
 }
 
-// run runs fn in transactions opened with begin until it succeeds, fails for good, or the
+// txMode is how a transaction is opened.
+type txMode struct {
+	// begin is the statement that opens the transaction, with its isolation and access mode.
+	begin string
+	// readOnly reports whether begin opens a read-only transaction.
+	readOnly bool
+}
+
+// The modes of [Store.InTx] and [Store.Snapshot].
+var (
+	writeMode    = txMode{begin: "begin"}
+	snapshotMode = txMode{begin: "begin isolation level repeatable read read only", readOnly: true}
+)
+
+// run runs fn in transactions opened in mode until it succeeds, fails for good, or the
 // retries are spent.
-func (s *Store) run(ctx context.Context, begin string, fn func(ctx context.Context, tx ports.Tx) error) error {
+func (s *Store) run(ctx context.Context, mode txMode, fn func(ctx context.Context, tx ports.Tx) error) error {
 	for attempt := 0; ; attempt++ {
-		err := s.attempt(ctx, begin, fn)
+		err := s.attempt(ctx, mode, fn)
 		if err == nil || !isRetryable(err) || ctx.Err() != nil {
 			return err
 		}
@@ -134,13 +150,13 @@ func (s *Store) run(ctx context.Context, begin string, fn func(ctx context.Conte
 // attempt runs fn once in a new transaction on one pooled connection, which it holds until
 // the transaction ends. The pool closes a connection returned in a transaction (after a
 // panic in fn, or a failed rollback) instead of reusing it.
-func (s *Store) attempt(ctx context.Context, begin string, fn func(ctx context.Context, tx ports.Tx) error) error {
+func (s *Store) attempt(ctx context.Context, mode txMode, fn func(ctx context.Context, tx ports.Tx) error) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: acquire connection: %w", interpretError(err))
 	}
 	defer conn.Release()
-	t := &tx{conn: conn.Conn(), store: s, begin: begin}
+	t := &tx{conn: conn.Conn(), store: s, mode: mode}
 	committed := false
 	defer func() {
 		if !committed {

@@ -26,9 +26,9 @@ var errTxDone = errors.New("postgres: transaction already finished")
 type tx struct {
 	conn  *pgx.Conn
 	store *Store
-	// begin is the statement that opens the transaction, with its isolation and access mode.
-	begin string
-	// begun reports whether begin was sent; done that fn returned.
+	// mode says how the transaction is opened, and whether it is read-only.
+	mode txMode
+	// begun reports whether BEGIN was sent; done that fn returned.
 	begun, done bool
 	// resolved holds the account ids this transaction read from the database; the store
 	// caches them once it commits.
@@ -46,6 +46,12 @@ func (t *tx) Idempotency() ports.IdempotencyRepository { return idempotencyRepos
 
 // Users returns the user repository of the transaction.
 func (t *tx) Users() ports.UserRepository { return userRepository{t} }
+
+// OTPs returns the one-time code repository of the transaction.
+func (t *tx) OTPs() ports.OTPRepository { return otpRepository{t} }
+
+// Sessions returns the session repository of the transaction.
+func (t *tx) Sessions() ports.SessionRepository { return sessionRepository{t} }
 
 // Exec runs a statement in the transaction.
 func (t *tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
@@ -102,7 +108,7 @@ func (t *tx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 func (t *tx) sendWithBegin(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
 	t.begun = true
 	var b pgx.Batch
-	b.Queue(t.begin)
+	b.Queue(t.mode.begin)
 	b.Queue(sql, args...)
 	br := t.conn.SendBatch(ctx, &b)
 	if _, err := br.Exec(); err != nil {

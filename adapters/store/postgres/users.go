@@ -15,18 +15,68 @@ var _ ports.UserRepository = userRepository{}
 // userRepository stores users in one transaction.
 type userRepository struct{ tx *tx }
 
-// Create stores a new user and returns its id, or an error matching [core.ErrPhoneTaken]
-// (and [core.ErrConflict]) when the phone number is registered already. PostgreSQL stores
-// CreatedAt to the microsecond.
+// Create stores a new user with every field of its record but the id and returns its id, or
+// an error matching [core.ErrPhoneTaken] (and [core.ErrConflict]) when the phone number is
+// registered already. PostgreSQL stores times to the microsecond.
 func (r userRepository) Create(ctx context.Context, user identity.User) (core.UserID, error) {
+	rec := user.Record()
 	id, err := r.tx.q().UserInsert(ctx, r.tx, dbsqlc.UserInsertParams{
-		Phone:     user.Phone(),
-		CreatedAt: user.CreatedAt(),
+		Phone:             rec.Phone,
+		PasswordHash:      rec.PasswordHash,
+		FirstName:         rec.FirstName,
+		LastName:          rec.LastName,
+		Email:             rec.Email,
+		Role:              rec.Role.String(),
+		PhoneVerifiedAt:   nullTime(rec.PhoneVerifiedAt),
+		DisabledAt:        nullTime(rec.DisabledAt),
+		PasswordChangedAt: nullTime(rec.PasswordChangedAt),
+		CreatedAt:         rec.CreatedAt,
+		UpdatedAt:         rec.UpdatedAt,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: create user: %w", interpretError(err))
 	}
 	return core.UserID(id), nil
+}
+
+// Update saves every mutable field of a stored user (all but the phone and the creation
+// time), or returns [core.ErrNotFound] when there is no such user.
+func (r userRepository) Update(ctx context.Context, user identity.User) error {
+	rec := user.Record()
+	n, err := r.tx.q().UserUpdate(ctx, r.tx, dbsqlc.UserUpdateParams{
+		ID:                int64(rec.ID),
+		PasswordHash:      rec.PasswordHash,
+		FirstName:         rec.FirstName,
+		LastName:          rec.LastName,
+		Email:             rec.Email,
+		Role:              rec.Role.String(),
+		PhoneVerifiedAt:   nullTime(rec.PhoneVerifiedAt),
+		DisabledAt:        nullTime(rec.DisabledAt),
+		PasswordChangedAt: nullTime(rec.PasswordChangedAt),
+		UpdatedAt:         rec.UpdatedAt,
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: update user %d: %w", rec.ID, interpretError(err))
+	}
+	if n == 0 {
+		return fmt.Errorf("postgres: update user %d: %w", rec.ID, core.ErrNotFound)
+	}
+	return nil
+}
+
+// GetForUpdate returns a user by id, or [core.ErrNotFound], and locks it until the
+// transaction ends (FOR NO KEY UPDATE: see UserGetForUpdate in queries/postgres/users.sql).
+// In a read-only transaction it reads without locking.
+func (r userRepository) GetForUpdate(ctx context.Context, id core.UserID) (identity.User, error) {
+	get := r.tx.q().UserGetForUpdate
+	if r.tx.mode.readOnly {
+		get = r.tx.q().UserGet
+	}
+	row, err := get(ctx, r.tx, int64(id))
+	if err != nil {
+		return identity.User{}, fmt.Errorf("postgres: get user %d for update: %w", id, interpretError(err))
+	}
+	return userFromRow(row)
 }
 
 // Get returns a user by id, or [core.ErrNotFound].
@@ -35,7 +85,7 @@ func (r userRepository) Get(ctx context.Context, id core.UserID) (identity.User,
 	if err != nil {
 		return identity.User{}, fmt.Errorf("postgres: get user %d: %w", id, interpretError(err))
 	}
-	return userFromRow(row), nil
+	return userFromRow(row)
 }
 
 // GetByPhone returns a user by E.164 phone number, or [core.ErrNotFound].
@@ -44,10 +94,28 @@ func (r userRepository) GetByPhone(ctx context.Context, phone string) (identity.
 	if err != nil {
 		return identity.User{}, fmt.Errorf("postgres: get user by phone: %w", interpretError(err))
 	}
-	return userFromRow(row), nil
+	return userFromRow(row)
 }
 
-// userFromRow converts a users row; times are handed out in UTC.
-func userFromRow(row dbsqlc.User) identity.User {
-	return identity.RehydrateUser(core.UserID(row.ID), row.Phone, row.CreatedAt.UTC())
+// userFromRow converts a users row; times are handed out in UTC. A role the core does not
+// know is an internal error.
+func userFromRow(row dbsqlc.User) (identity.User, error) {
+	role, err := identity.ParseRole(row.Role)
+	if err != nil {
+		return identity.User{}, fmt.Errorf("%w: postgres: user %d has unknown role %q", core.ErrInternal, row.ID, row.Role)
+	}
+	return identity.RehydrateUserRecord(identity.UserRecord{
+		ID:                core.UserID(row.ID),
+		Phone:             row.Phone,
+		PasswordHash:      row.PasswordHash,
+		FirstName:         row.FirstName,
+		LastName:          row.LastName,
+		Email:             row.Email,
+		Role:              role,
+		PhoneVerifiedAt:   timeOf(row.PhoneVerifiedAt),
+		DisabledAt:        timeOf(row.DisabledAt),
+		PasswordChangedAt: timeOf(row.PasswordChangedAt),
+		CreatedAt:         row.CreatedAt.UTC(),
+		UpdatedAt:         row.UpdatedAt.UTC(),
+	}), nil
 }

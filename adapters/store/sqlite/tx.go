@@ -27,6 +27,8 @@ var _ ports.Tx = (*tx)(nil)
 func (t *tx) Ledger() ports.LedgerRepository           { return ledgerRepository{t} }
 func (t *tx) Idempotency() ports.IdempotencyRepository { return idempotencyRepository{t} }
 func (t *tx) Users() ports.UserRepository              { return userRepository{t} }
+func (t *tx) OTPs() ports.OTPRepository                { return otpRepository{t} }
+func (t *tx) Sessions() ports.SessionRepository        { return sessionRepository{t} }
 
 // accountRef is what the store needs to know about an open account.
 type accountRef struct {

@@ -16,9 +16,19 @@ type userRepository struct{ t *tx }
 var _ ports.UserRepository = userRepository{}
 
 func (r userRepository) Create(ctx context.Context, user identity.User) (core.UserID, error) {
+	rec := user.Record()
 	id, err := r.t.q.UserInsert(ctx, r.t.db, dbsqlc.UserInsertParams{
-		Phone:     user.Phone(),
-		CreatedAt: user.CreatedAt().UnixMicro(),
+		Phone:             rec.Phone,
+		PasswordHash:      rec.PasswordHash,
+		FirstName:         rec.FirstName,
+		LastName:          rec.LastName,
+		Email:             rec.Email,
+		Role:              rec.Role.String(),
+		PhoneVerifiedAt:   nullMicros(rec.PhoneVerifiedAt),
+		DisabledAt:        nullMicros(rec.DisabledAt),
+		PasswordChangedAt: nullMicros(rec.PasswordChangedAt),
+		CreatedAt:         rec.CreatedAt.UnixMicro(),
+		UpdatedAt:         rec.UpdatedAt.UnixMicro(),
 	})
 	if err != nil {
 		return 0, fmt.Errorf("create user: %w", interpretError(err))
@@ -26,12 +36,41 @@ func (r userRepository) Create(ctx context.Context, user identity.User) (core.Us
 	return core.UserID(id), nil
 }
 
+func (r userRepository) Update(ctx context.Context, user identity.User) error {
+	rec := user.Record()
+	n, err := r.t.q.UserUpdate(ctx, r.t.db, dbsqlc.UserUpdateParams{
+		ID:                int64(rec.ID),
+		PasswordHash:      rec.PasswordHash,
+		FirstName:         rec.FirstName,
+		LastName:          rec.LastName,
+		Email:             rec.Email,
+		Role:              rec.Role.String(),
+		PhoneVerifiedAt:   nullMicros(rec.PhoneVerifiedAt),
+		DisabledAt:        nullMicros(rec.DisabledAt),
+		PasswordChangedAt: nullMicros(rec.PasswordChangedAt),
+		UpdatedAt:         rec.UpdatedAt.UnixMicro(),
+	})
+	if err != nil {
+		return fmt.Errorf("update user %d: %w", rec.ID, interpretError(err))
+	}
+	if n == 0 {
+		return fmt.Errorf("update user %d: %w", rec.ID, core.ErrNotFound)
+	}
+	return nil
+}
+
+// GetForUpdate is Get: a write transaction holds the database's write lock from its BEGIN
+// IMMEDIATE, so no other transaction can change the user before this one ends.
+func (r userRepository) GetForUpdate(ctx context.Context, id core.UserID) (identity.User, error) {
+	return r.Get(ctx, id)
+}
+
 func (r userRepository) Get(ctx context.Context, id core.UserID) (identity.User, error) {
 	row, err := r.t.q.UserGet(ctx, r.t.db, int64(id))
 	if err != nil {
 		return identity.User{}, fmt.Errorf("user %d: %w", id, interpretError(err))
 	}
-	return userFromRow(row), nil
+	return userFromRow(row)
 }
 
 func (r userRepository) GetByPhone(ctx context.Context, phone string) (identity.User, error) {
@@ -39,12 +78,48 @@ func (r userRepository) GetByPhone(ctx context.Context, phone string) (identity.
 	if err != nil {
 		return identity.User{}, fmt.Errorf("user by phone: %w", interpretError(err))
 	}
-	return userFromRow(row), nil
+	return userFromRow(row)
 }
 
-func userFromRow(row dbsqlc.User) identity.User {
-	return identity.RehydrateUser(core.UserID(row.ID), row.Phone, timeFromMicros(row.CreatedAt))
+func userFromRow(row dbsqlc.User) (identity.User, error) {
+	role, err := identity.ParseRole(row.Role)
+	if err != nil {
+		return identity.User{}, fmt.Errorf("sqlite: user %d: stored role: %w", row.ID, err)
+	}
+	return identity.RehydrateUserRecord(identity.UserRecord{
+		ID:                core.UserID(row.ID),
+		Phone:             row.Phone,
+		PasswordHash:      row.PasswordHash,
+		FirstName:         row.FirstName,
+		LastName:          row.LastName,
+		Email:             row.Email,
+		Role:              role,
+		PhoneVerifiedAt:   timeFromNullMicros(row.PhoneVerifiedAt),
+		DisabledAt:        timeFromNullMicros(row.DisabledAt),
+		PasswordChangedAt: timeFromNullMicros(row.PasswordChangedAt),
+		CreatedAt:         timeFromMicros(row.CreatedAt),
+		UpdatedAt:         timeFromMicros(row.UpdatedAt),
+	}), nil
 }
 
 // timeFromMicros turns a stored timestamp (Unix microseconds) into a UTC time.
 func timeFromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// timeFromNullMicros turns a nullable stored timestamp into a UTC time; NULL is the zero
+// time ("not happened").
+func timeFromNullMicros(us *int64) time.Time {
+	if us == nil {
+		return time.Time{}
+	}
+	return timeFromMicros(*us)
+}
+
+// nullMicros is the stored form of a time that may be zero: NULL for the zero time, else
+// its Unix microseconds.
+func nullMicros(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	us := t.UnixMicro()
+	return &us
+}

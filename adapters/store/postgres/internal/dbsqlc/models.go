@@ -6,6 +6,8 @@ package dbsqlc
 
 import (
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type IdempotencyRecord struct {
@@ -65,8 +67,45 @@ type LedgerUserBalance struct {
 	Held      int64
 }
 
+type OtpCode struct {
+	ID          int64
+	Phone       string
+	Purpose     string
+	KeyID       string
+	Mac         []byte
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	Attempts    int32
+	MaxAttempts int32
+	ConsumedAt  pgtype.Timestamptz
+	VoidedAt    pgtype.Timestamptz
+}
+
+type Session struct {
+	ID           string
+	UserID       int64
+	CurrentHash  []byte
+	PreviousHash []byte
+	RotatedAt    pgtype.Timestamptz
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
+	RevokedAt    pgtype.Timestamptz
+	RevokeReason string
+	UserAgent    string
+	Ip           string
+}
+
 type User struct {
-	ID        int64
-	Phone     string
-	CreatedAt time.Time
+	ID                int64
+	Phone             string
+	CreatedAt         time.Time
+	PasswordHash      string
+	FirstName         string
+	LastName          string
+	Email             string
+	Role              string
+	PhoneVerifiedAt   pgtype.Timestamptz
+	DisabledAt        pgtype.Timestamptz
+	PasswordChangedAt pgtype.Timestamptz
+	UpdatedAt         time.Time
 }

@@ -8,10 +8,13 @@ package dbsqlc
 import (
 	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const userGet = `-- name: UserGet :one
-SELECT id, phone, created_at
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at
 FROM users
 WHERE id = $1::bigint
 `
@@ -19,12 +22,26 @@ WHERE id = $1::bigint
 func (q *Queries) UserGet(ctx context.Context, db DBTX, id int64) (User, error) {
 	row := db.QueryRow(ctx, userGet, id)
 	var i User
-	err := row.Scan(&i.ID, &i.Phone, &i.CreatedAt)
+	err := row.Scan(
+		&i.ID,
+		&i.Phone,
+		&i.CreatedAt,
+		&i.PasswordHash,
+		&i.FirstName,
+		&i.LastName,
+		&i.Email,
+		&i.Role,
+		&i.PhoneVerifiedAt,
+		&i.DisabledAt,
+		&i.PasswordChangedAt,
+		&i.UpdatedAt,
+	)
 	return i, err
 }
 
 const userGetByPhone = `-- name: UserGetByPhone :one
-SELECT id, phone, created_at
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at
 FROM users
 WHERE phone = $1::text
 `
@@ -32,24 +49,144 @@ WHERE phone = $1::text
 func (q *Queries) UserGetByPhone(ctx context.Context, db DBTX, phone string) (User, error) {
 	row := db.QueryRow(ctx, userGetByPhone, phone)
 	var i User
-	err := row.Scan(&i.ID, &i.Phone, &i.CreatedAt)
+	err := row.Scan(
+		&i.ID,
+		&i.Phone,
+		&i.CreatedAt,
+		&i.PasswordHash,
+		&i.FirstName,
+		&i.LastName,
+		&i.Email,
+		&i.Role,
+		&i.PhoneVerifiedAt,
+		&i.DisabledAt,
+		&i.PasswordChangedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const userGetForUpdate = `-- name: UserGetForUpdate :one
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at
+FROM users
+WHERE id = $1::bigint
+FOR NO KEY UPDATE
+`
+
+// UserGetForUpdate locks the user until the transaction ends. FOR NO KEY UPDATE is the lock
+// UserUpdate takes anyway (it never changes the id): it serializes changes to the user
+// without blocking the foreign key checks of rows that reference it (new sessions, ledger
+// accounts), which FOR UPDATE would.
+func (q *Queries) UserGetForUpdate(ctx context.Context, db DBTX, id int64) (User, error) {
+	row := db.QueryRow(ctx, userGetForUpdate, id)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Phone,
+		&i.CreatedAt,
+		&i.PasswordHash,
+		&i.FirstName,
+		&i.LastName,
+		&i.Email,
+		&i.Role,
+		&i.PhoneVerifiedAt,
+		&i.DisabledAt,
+		&i.PasswordChangedAt,
+		&i.UpdatedAt,
+	)
 	return i, err
 }
 
 const userInsert = `-- name: UserInsert :one
-INSERT INTO users (phone, created_at)
-VALUES ($1::text, $2::timestamptz)
+INSERT INTO users (
+    phone, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, created_at, updated_at
+)
+VALUES (
+    $1::text, $2::text, $3::text, $4::text, $5::text, $6::text,
+    $7::timestamptz, $8::timestamptz,
+    $9::timestamptz, $10::timestamptz, $11::timestamptz
+)
 RETURNING id
 `
 
 type UserInsertParams struct {
-	Phone     string
-	CreatedAt time.Time
+	Phone             string
+	PasswordHash      string
+	FirstName         string
+	LastName          string
+	Email             string
+	Role              string
+	PhoneVerifiedAt   pgtype.Timestamptz
+	DisabledAt        pgtype.Timestamptz
+	PasswordChangedAt pgtype.Timestamptz
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 func (q *Queries) UserInsert(ctx context.Context, db DBTX, arg UserInsertParams) (int64, error) {
-	row := db.QueryRow(ctx, userInsert, arg.Phone, arg.CreatedAt)
+	row := db.QueryRow(ctx, userInsert,
+		arg.Phone,
+		arg.PasswordHash,
+		arg.FirstName,
+		arg.LastName,
+		arg.Email,
+		arg.Role,
+		arg.PhoneVerifiedAt,
+		arg.DisabledAt,
+		arg.PasswordChangedAt,
+		arg.CreatedAt,
+		arg.UpdatedAt,
+	)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const userUpdate = `-- name: UserUpdate :execrows
+UPDATE users
+SET password_hash = $1::text,
+    first_name = $2::text,
+    last_name = $3::text,
+    email = $4::text,
+    role = $5::text,
+    phone_verified_at = $6::timestamptz,
+    disabled_at = $7::timestamptz,
+    password_changed_at = $8::timestamptz,
+    updated_at = $9::timestamptz
+WHERE id = $10::bigint
+`
+
+type UserUpdateParams struct {
+	PasswordHash      string
+	FirstName         string
+	LastName          string
+	Email             string
+	Role              string
+	PhoneVerifiedAt   pgtype.Timestamptz
+	DisabledAt        pgtype.Timestamptz
+	PasswordChangedAt pgtype.Timestamptz
+	UpdatedAt         time.Time
+	ID                int64
+}
+
+// UserUpdate saves every mutable field of a user; the phone and the creation time stay.
+func (q *Queries) UserUpdate(ctx context.Context, db DBTX, arg UserUpdateParams) (int64, error) {
+	result, err := db.Exec(ctx, userUpdate,
+		arg.PasswordHash,
+		arg.FirstName,
+		arg.LastName,
+		arg.Email,
+		arg.Role,
+		arg.PhoneVerifiedAt,
+		arg.DisabledAt,
+		arg.PasswordChangedAt,
+		arg.UpdatedAt,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }

@@ -61,8 +61,45 @@ type LedgerUserBalance struct {
 	Held      int64
 }
 
+type OtpCode struct {
+	ID          int64
+	Phone       string
+	Purpose     string
+	KeyID       string
+	Mac         []byte
+	CreatedAt   int64
+	ExpiresAt   int64
+	Attempts    int64
+	MaxAttempts int64
+	ConsumedAt  *int64
+	VoidedAt    *int64
+}
+
+type Session struct {
+	ID           string
+	UserID       int64
+	CurrentHash  []byte
+	PreviousHash []byte
+	RotatedAt    *int64
+	CreatedAt    int64
+	ExpiresAt    int64
+	RevokedAt    *int64
+	RevokeReason string
+	UserAgent    string
+	Ip           string
+}
+
 type User struct {
-	ID        int64
-	Phone     string
-	CreatedAt int64
+	ID                int64
+	Phone             string
+	CreatedAt         int64
+	PasswordHash      string
+	FirstName         string
+	LastName          string
+	Email             string
+	Role              string
+	PhoneVerifiedAt   *int64
+	DisabledAt        *int64
+	PasswordChangedAt *int64
+	UpdatedAt         int64
 }

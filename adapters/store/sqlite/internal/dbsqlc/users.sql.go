@@ -21,40 +21,146 @@ func (q *Queries) UserExists(ctx context.Context, db DBTX, id int64) (int64, err
 }
 
 const userGet = `-- name: UserGet :one
-SELECT id, phone, created_at FROM users WHERE id = ?1
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at
+FROM users
+WHERE id = ?1
 `
 
 func (q *Queries) UserGet(ctx context.Context, db DBTX, id int64) (User, error) {
 	row := db.QueryRowContext(ctx, userGet, id)
 	var i User
-	err := row.Scan(&i.ID, &i.Phone, &i.CreatedAt)
+	err := row.Scan(
+		&i.ID,
+		&i.Phone,
+		&i.CreatedAt,
+		&i.PasswordHash,
+		&i.FirstName,
+		&i.LastName,
+		&i.Email,
+		&i.Role,
+		&i.PhoneVerifiedAt,
+		&i.DisabledAt,
+		&i.PasswordChangedAt,
+		&i.UpdatedAt,
+	)
 	return i, err
 }
 
 const userGetByPhone = `-- name: UserGetByPhone :one
-SELECT id, phone, created_at FROM users WHERE phone = ?1
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at
+FROM users
+WHERE phone = ?1
 `
 
 func (q *Queries) UserGetByPhone(ctx context.Context, db DBTX, phone string) (User, error) {
 	row := db.QueryRowContext(ctx, userGetByPhone, phone)
 	var i User
-	err := row.Scan(&i.ID, &i.Phone, &i.CreatedAt)
+	err := row.Scan(
+		&i.ID,
+		&i.Phone,
+		&i.CreatedAt,
+		&i.PasswordHash,
+		&i.FirstName,
+		&i.LastName,
+		&i.Email,
+		&i.Role,
+		&i.PhoneVerifiedAt,
+		&i.DisabledAt,
+		&i.PasswordChangedAt,
+		&i.UpdatedAt,
+	)
 	return i, err
 }
 
 const userInsert = `-- name: UserInsert :one
-INSERT INTO users (phone, created_at) VALUES (?1, ?2)
+INSERT INTO users (
+    phone, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, created_at, updated_at
+) VALUES (
+    ?1, ?2, ?3, ?4, ?5, ?6,
+    ?7, ?8, ?9, ?10, ?11
+)
 RETURNING id
 `
 
 type UserInsertParams struct {
-	Phone     string
-	CreatedAt int64
+	Phone             string
+	PasswordHash      string
+	FirstName         string
+	LastName          string
+	Email             string
+	Role              string
+	PhoneVerifiedAt   *int64
+	DisabledAt        *int64
+	PasswordChangedAt *int64
+	CreatedAt         int64
+	UpdatedAt         int64
 }
 
 func (q *Queries) UserInsert(ctx context.Context, db DBTX, arg UserInsertParams) (int64, error) {
-	row := db.QueryRowContext(ctx, userInsert, arg.Phone, arg.CreatedAt)
+	row := db.QueryRowContext(ctx, userInsert,
+		arg.Phone,
+		arg.PasswordHash,
+		arg.FirstName,
+		arg.LastName,
+		arg.Email,
+		arg.Role,
+		arg.PhoneVerifiedAt,
+		arg.DisabledAt,
+		arg.PasswordChangedAt,
+		arg.CreatedAt,
+		arg.UpdatedAt,
+	)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const userUpdate = `-- name: UserUpdate :execrows
+UPDATE users SET
+    password_hash = ?1,
+    first_name = ?2,
+    last_name = ?3,
+    email = ?4,
+    role = ?5,
+    phone_verified_at = ?6,
+    disabled_at = ?7,
+    password_changed_at = ?8,
+    updated_at = ?9
+WHERE id = ?10
+`
+
+type UserUpdateParams struct {
+	PasswordHash      string
+	FirstName         string
+	LastName          string
+	Email             string
+	Role              string
+	PhoneVerifiedAt   *int64
+	DisabledAt        *int64
+	PasswordChangedAt *int64
+	UpdatedAt         int64
+	ID                int64
+}
+
+// Saves every mutable field of a user; the phone and creation time never change here.
+func (q *Queries) UserUpdate(ctx context.Context, db DBTX, arg UserUpdateParams) (int64, error) {
+	result, err := db.ExecContext(ctx, userUpdate,
+		arg.PasswordHash,
+		arg.FirstName,
+		arg.LastName,
+		arg.Email,
+		arg.Role,
+		arg.PhoneVerifiedAt,
+		arg.DisabledAt,
+		arg.PasswordChangedAt,
+		arg.UpdatedAt,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
