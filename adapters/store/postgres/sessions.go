@@ -36,7 +36,7 @@ func (r sessionRepository) Create(ctx context.Context, session *identity.Session
 		RevokedAt:    nullTime(rec.RevokedAt),
 		RevokeReason: rec.RevokeReason.String(),
 		UserAgent:    rec.UserAgent,
-		Ip:           rec.IP,
+		IP:           rec.IP,
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: create session: %w", interpretError(err))
@@ -145,7 +145,7 @@ func sessionFromRow(row dbsqlc.Session) (*identity.Session, error) {
 		ExpiresAt: row.ExpiresAt.UTC(),
 		RevokedAt: timeOf(row.RevokedAt),
 		UserAgent: row.UserAgent,
-		IP:        row.Ip,
+		IP:        row.IP,
 	}
 	if len(row.CurrentHash) != len(rec.CurrentHash) || (row.PreviousHash != nil && len(row.PreviousHash) != len(rec.PreviousHash)) {
 		return nil, fmt.Errorf("%w: postgres: session has a malformed refresh token hash", core.ErrInternal)

@@ -34,7 +34,7 @@ func (r sessionRepository) Create(ctx context.Context, session *identity.Session
 		RevokedAt:    nullMicros(rec.RevokedAt),
 		RevokeReason: rec.RevokeReason.String(),
 		UserAgent:    rec.UserAgent,
-		Ip:           rec.IP,
+		IP:           rec.IP,
 	})
 	if err != nil {
 		return fmt.Errorf("create session: %w", interpretError(err))
@@ -153,7 +153,7 @@ func sessionFromRow(row dbsqlc.Session) (*identity.Session, error) {
 		RevokedAt:    timeFromNullMicros(row.RevokedAt),
 		RevokeReason: reason,
 		UserAgent:    row.UserAgent,
-		IP:           row.Ip,
+		IP:           row.IP,
 	}), nil
 }
 

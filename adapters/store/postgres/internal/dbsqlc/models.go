@@ -72,7 +72,7 @@ type OtpCode struct {
 	Phone       string
 	Purpose     string
 	KeyID       string
-	Mac         []byte
+	MAC         []byte
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 	Attempts    int32
@@ -92,7 +92,7 @@ type Session struct {
 	RevokedAt    pgtype.Timestamptz
 	RevokeReason string
 	UserAgent    string
-	Ip           string
+	IP           string
 }
 
 type User struct {

@@ -72,7 +72,7 @@ type OTPInsertParams struct {
 	Phone       string
 	Purpose     string
 	KeyID       string
-	Mac         []byte
+	MAC         []byte
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 	Attempts    int32
@@ -91,7 +91,7 @@ func (q *Queries) OTPInsert(ctx context.Context, db DBTX, arg OTPInsertParams) (
 		arg.Phone,
 		arg.Purpose,
 		arg.KeyID,
-		arg.Mac,
+		arg.MAC,
 		arg.CreatedAt,
 		arg.ExpiresAt,
 		arg.Attempts,
@@ -129,7 +129,7 @@ func (q *Queries) OTPLatest(ctx context.Context, db DBTX, arg OTPLatestParams) (
 		&i.Phone,
 		&i.Purpose,
 		&i.KeyID,
-		&i.Mac,
+		&i.MAC,
 		&i.CreatedAt,
 		&i.ExpiresAt,
 		&i.Attempts,
@@ -167,7 +167,7 @@ func (q *Queries) OTPLatestForUpdate(ctx context.Context, db DBTX, arg OTPLatest
 		&i.Phone,
 		&i.Purpose,
 		&i.KeyID,
-		&i.Mac,
+		&i.MAC,
 		&i.CreatedAt,
 		&i.ExpiresAt,
 		&i.Attempts,

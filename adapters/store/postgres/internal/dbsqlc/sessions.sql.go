@@ -33,7 +33,7 @@ func (q *Queries) SessionGet(ctx context.Context, db DBTX, id string) (Session, 
 		&i.RevokedAt,
 		&i.RevokeReason,
 		&i.UserAgent,
-		&i.Ip,
+		&i.IP,
 	)
 	return i, err
 }
@@ -62,7 +62,7 @@ func (q *Queries) SessionGetByRefreshHash(ctx context.Context, db DBTX, hash []b
 		&i.RevokedAt,
 		&i.RevokeReason,
 		&i.UserAgent,
-		&i.Ip,
+		&i.IP,
 	)
 	return i, err
 }
@@ -93,7 +93,7 @@ func (q *Queries) SessionGetByRefreshHashForUpdate(ctx context.Context, db DBTX,
 		&i.RevokedAt,
 		&i.RevokeReason,
 		&i.UserAgent,
-		&i.Ip,
+		&i.IP,
 	)
 	return i, err
 }
@@ -121,7 +121,7 @@ type SessionInsertParams struct {
 	RevokedAt    pgtype.Timestamptz
 	RevokeReason string
 	UserAgent    string
-	Ip           string
+	IP           string
 }
 
 func (q *Queries) SessionInsert(ctx context.Context, db DBTX, arg SessionInsertParams) error {
@@ -136,7 +136,7 @@ func (q *Queries) SessionInsert(ctx context.Context, db DBTX, arg SessionInsertP
 		arg.RevokedAt,
 		arg.RevokeReason,
 		arg.UserAgent,
-		arg.Ip,
+		arg.IP,
 	)
 	return err
 }
@@ -176,7 +176,7 @@ func (q *Queries) SessionListByUser(ctx context.Context, db DBTX, arg SessionLis
 			&i.RevokedAt,
 			&i.RevokeReason,
 			&i.UserAgent,
-			&i.Ip,
+			&i.IP,
 		); err != nil {
 			return nil, err
 		}

@@ -66,7 +66,7 @@ type OtpCode struct {
 	Phone       string
 	Purpose     string
 	KeyID       string
-	Mac         []byte
+	MAC         []byte
 	CreatedAt   int64
 	ExpiresAt   int64
 	Attempts    int64
@@ -86,7 +86,7 @@ type Session struct {
 	RevokedAt    *int64
 	RevokeReason string
 	UserAgent    string
-	Ip           string
+	IP           string
 }
 
 type User struct {

@@ -80,7 +80,7 @@ func (q *Queries) OTPGetLatest(ctx context.Context, db DBTX, arg OTPGetLatestPar
 		&i.Phone,
 		&i.Purpose,
 		&i.KeyID,
-		&i.Mac,
+		&i.MAC,
 		&i.CreatedAt,
 		&i.ExpiresAt,
 		&i.Attempts,
@@ -106,7 +106,7 @@ type OTPInsertParams struct {
 	Phone       string
 	Purpose     string
 	KeyID       string
-	Mac         []byte
+	MAC         []byte
 	CreatedAt   int64
 	ExpiresAt   int64
 	Attempts    int64
@@ -120,7 +120,7 @@ func (q *Queries) OTPInsert(ctx context.Context, db DBTX, arg OTPInsertParams) (
 		arg.Phone,
 		arg.Purpose,
 		arg.KeyID,
-		arg.Mac,
+		arg.MAC,
 		arg.CreatedAt,
 		arg.ExpiresAt,
 		arg.Attempts,

@@ -30,7 +30,7 @@ func (q *Queries) SessionGet(ctx context.Context, db DBTX, id string) (Session, 
 		&i.RevokedAt,
 		&i.RevokeReason,
 		&i.UserAgent,
-		&i.Ip,
+		&i.IP,
 	)
 	return i, err
 }
@@ -57,7 +57,7 @@ func (q *Queries) SessionGetByRefreshHash(ctx context.Context, db DBTX, hash []b
 		&i.RevokedAt,
 		&i.RevokeReason,
 		&i.UserAgent,
-		&i.Ip,
+		&i.IP,
 	)
 	return i, err
 }
@@ -83,7 +83,7 @@ type SessionInsertParams struct {
 	RevokedAt    *int64
 	RevokeReason string
 	UserAgent    string
-	Ip           string
+	IP           string
 }
 
 func (q *Queries) SessionInsert(ctx context.Context, db DBTX, arg SessionInsertParams) error {
@@ -98,7 +98,7 @@ func (q *Queries) SessionInsert(ctx context.Context, db DBTX, arg SessionInsertP
 		arg.RevokedAt,
 		arg.RevokeReason,
 		arg.UserAgent,
-		arg.Ip,
+		arg.IP,
 	)
 	return err
 }
@@ -136,7 +136,7 @@ func (q *Queries) SessionListActiveByUser(ctx context.Context, db DBTX, arg Sess
 			&i.RevokedAt,
 			&i.RevokeReason,
 			&i.UserAgent,
-			&i.Ip,
+			&i.IP,
 		); err != nil {
 			return nil, err
 		}
