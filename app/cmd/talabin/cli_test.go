@@ -77,7 +77,7 @@ func TestRun(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 
 			// Every command that opens the embedded store gets its own file.
-			environ := append(slices.Clone(tt.environ), "SQLITE_PATH="+filepath.Join(t.TempDir(), "talabin.db"))
+			environ := append(slices.Clone(tt.environ), tempSQLitePath(t))
 			code := run(ctx, tt.args, environ, &stdout, &stderr)
 
 			require.Equal(t, tt.wantCode, code, "stderr: %s", stderr.String())
@@ -101,7 +101,7 @@ func TestServeListenFailureExitsOne(t *testing.T) {
 	defer func() { _ = taken.Close() }()
 	var stdout, stderr bytes.Buffer
 
-	code := run(t.Context(), []string{"serve"}, []string{"DEBUG=true", "HTTP_ADDR=" + taken.Addr().String()}, &stdout, &stderr)
+	code := run(t.Context(), []string{"serve"}, []string{"DEBUG=true", "HTTP_ADDR=" + taken.Addr().String(), tempSQLitePath(t)}, &stdout, &stderr)
 
 	require.Equal(t, exitFailure, code)
 	require.True(t, strings.HasPrefix(stderr.String(), "talabin: serve: listen on "+taken.Addr().String()+": "), "stderr: %q", stderr.String())
@@ -114,7 +114,7 @@ func TestServeLogsJSONToStdout(t *testing.T) {
 	cancel()
 	var stdout, stderr bytes.Buffer
 
-	code := run(ctx, []string{"serve"}, []string{"DEBUG=true", "HTTP_ADDR=127.0.0.1:0"}, &stdout, &stderr)
+	code := run(ctx, []string{"serve"}, []string{"DEBUG=true", "HTTP_ADDR=127.0.0.1:0", tempSQLitePath(t)}, &stdout, &stderr)
 
 	require.Equal(t, exitOK, code, "stderr: %s", stderr.String())
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
@@ -130,7 +130,7 @@ func TestServeLogsJSONToStdout(t *testing.T) {
 // reports pending migrations (exit 1), up applies them, and verify finds a clean ledger.
 func TestDatabaseCommands(t *testing.T) {
 	t.Parallel()
-	environ := []string{"DEBUG=true", "SQLITE_PATH=" + filepath.Join(t.TempDir(), "talabin.db")}
+	environ := []string{"DEBUG=true", tempSQLitePath(t)}
 	steps := []struct {
 		args       []string
 		wantCode   int
@@ -147,4 +147,11 @@ func TestDatabaseCommands(t *testing.T) {
 		require.Equal(t, step.wantCode, code, "%v: stderr %s", step.args, stderr.String())
 		require.Contains(t, stdout.String(), step.wantStdout, "%v", step.args)
 	}
+}
+
+// tempSQLitePath is the environment entry that puts the embedded store of one test in its own
+// temporary folder, so no test writes ./data.
+func tempSQLitePath(t *testing.T) string {
+	t.Helper()
+	return "SQLITE_PATH=" + filepath.Join(t.TempDir(), "talabin.db")
 }
