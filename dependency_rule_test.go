@@ -5,8 +5,9 @@ package talabin_test
 //
 //	core/...        → standard library, core/..., github.com/google/uuid
 //	ports/...       → standard library, core/..., ports/...
-//	adapters/X/...  → standard library, core, ports, migrations, vendor libraries and X's own
-//	                  subtree; never another adapter, never app, never Wire
+//	adapters/X/...  → standard library, core, ports, migrations, vendor libraries, X's own
+//	                  subtree and the shared helpers above X (see below); never another
+//	                  adapter, never app, never Wire
 //	app services    → standard library, core, ports, other services, vendor libraries; never
 //	                  adapters, the composition root or Wire
 //	composition root (app, app/config, app/cmd/...) → anything but integration
@@ -19,8 +20,11 @@ package talabin_test
 // integration/ itself. An adapter X is the shortest
 // path under adapters/ with at least one folder below adapters/ that is itself a package: so
 // adapters/httpapi and adapters/store/postgres are adapters, and adapters/store/postgres/internal
-// belongs to adapters/store/postgres. golangci-lint's depguard rules approximate this; this test
-// is exact.
+// belongs to adapters/store/postgres. Shared helpers are no adapters: the packages under the
+// folders in sharedHelperRoots (adapters/internal/... for every adapter, adapters/sms/internal/...
+// for the SMS adapters) hold code several adapters share, and the packages under a root's parent
+// folder may import them, as Go's internal rule also demands; they import no adapter themselves.
+// golangci-lint's depguard rules approximate this; this test is exact.
 
 import (
 	"bytes"
@@ -29,6 +33,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -94,7 +99,8 @@ var rules = []dependencyRule{
 	},
 	{
 		name: "adapters",
-		text: "an adapter imports the standard library, core, ports, migrations, vendor libraries and its own subtree " +
+		text: "an adapter imports the standard library, core, ports, migrations, vendor libraries, its own subtree " +
+			"and the shared helpers above it (adapters/internal/...; adapters/sms/internal/... for SMS adapters) " +
 			"(its tests also integration/<name> test support); never another adapter, app, the integration suites or Wire",
 		governs: func(rel string) bool { return under(rel, "adapters") },
 		allows: func(c *checker, rel, imp string, kind importKind) bool {
@@ -103,7 +109,7 @@ var rules = []dependencyRule{
 				return !isWire(imp)
 			}
 			return under(dep, "core") || under(dep, "ports") || under(dep, "migrations") ||
-				under(dep, c.adapterUnit(rel)) || isTestSupport(dep, kind)
+				under(dep, c.adapterUnit(rel)) || isSharedHelper(rel, dep) || isTestSupport(dep, kind)
 		},
 	},
 	{
@@ -252,6 +258,23 @@ func underModule(imp, dir string) bool {
 	return ok && under(rel, dir)
 }
 
+// sharedHelperRoots are the folders of helpers that adapters share (outbound HTTP resilience,
+// SMS argument checks, test support for fakes): packages, not adapters, that the packages under
+// the folder's parent may import. Each entry widens the rule, so add one only for helpers that
+// several adapters really share.
+var sharedHelperRoots = []string{"adapters/internal", "adapters/sms/internal"}
+
+// isSharedHelper reports whether dep is a shared helper that the package at rel may import: it
+// lies under a root of sharedHelperRoots, and rel under that root's parent.
+func isSharedHelper(rel, dep string) bool {
+	for _, root := range sharedHelperRoots {
+		if under(dep, root) && under(rel, path.Dir(root)) {
+			return true
+		}
+	}
+	return false
+}
+
 func isCompositionRoot(rel string) bool {
 	return rel == "app" || under(rel, "app/config") || under(rel, "app/cmd")
 }
@@ -360,6 +383,18 @@ func TestDependencyRuleChecker(t *testing.T) {
 		{name: "HTTPAPIImportsStore", pkg: "adapters/httpapi", imports: []string{m("adapters/store/postgres")}, wantRule: "adapters"},
 		{name: "AdapterTestImportsOtherAdapter", pkg: "adapters/httpapi", tests: []string{m("adapters/store/sqlite")}, wantRule: "adapters"},
 		{name: "AdapterImportsApp", pkg: "adapters/httpapi", imports: []string{m("app/config")}, wantRule: "adapters"},
+		{name: "AdapterImportsSharedHelpers", pkg: "adapters/sms/kavenegar", imports: []string{m("adapters/internal/outbound"), m("adapters/sms/internal/smsadapter")}},
+		{name: "FakeImportsSharedTestSupport", pkg: "adapters/sms/kavenegar/kavenegarfake", imports: []string{m("adapters/internal/outbound/outboundtest")}},
+		{name: "AnyAdapterImportsAdaptersInternal", pkg: "adapters/store/postgres", tests: []string{m("adapters/internal/outbound/outboundtest")}},
+		{name: "SharedHelperImportsSharedHelper", pkg: "adapters/sms/internal/smsadapter", imports: []string{m("adapters/internal/outbound"), m("core"), m("ports")}},
+		{name: "SMSAdapterImportsSMSAdapter", pkg: "adapters/sms/ghasedak", imports: []string{m("adapters/sms/kavenegar")}, wantRule: "adapters"},
+		{name: "SMSAdapterTestImportsOtherFake", pkg: "adapters/sms/ghasedak", tests: []string{m("adapters/sms/kavenegar/kavenegarfake")}, wantRule: "adapters"},
+		{name: "StoreImportsSMSHelpers", pkg: "adapters/store/postgres", imports: []string{m("adapters/sms/internal/smsadapter")}, wantRule: "adapters"},
+		{name: "SharedHelperImportsAdapter", pkg: "adapters/internal/outbound", imports: []string{m("adapters/sms/kavenegar")}, wantRule: "adapters"},
+		{name: "SMSHelperImportsSMSAdapter", pkg: "adapters/sms/internal/smsadaptertest", imports: []string{m("adapters/sms/kavenegar/kavenegarfake")}, wantRule: "adapters"},
+		{name: "AdapterImportsOtherAdaptersInternal", pkg: "adapters/store/sqlite", imports: []string{m("adapters/store/postgres/internal/dbsqlc")}, wantRule: "adapters"},
+		{name: "CoreImportsSharedHelpers", pkg: "core", imports: []string{m("adapters/internal/outbound")}, wantRule: "core"},
+		{name: "ServiceImportsSharedHelpers", pkg: "app/trading", imports: []string{m("adapters/internal/outbound")}, wantRule: "app services"},
 		{name: "AdapterImportsWire", pkg: "adapters/httpapi", imports: []string{"github.com/google/wire"}, wantRule: "adapters"},
 		{name: "RootImportsAdaptersAndWire", pkg: "app", imports: []string{m("adapters/httpapi"), m("adapters/store/sqlite"), "github.com/google/wire"}},
 		{name: "CLIImportsApp", pkg: "app/cmd/talabin", imports: []string{m("app"), m("app/config")}},
@@ -395,6 +430,13 @@ func TestDependencyRuleChecker(t *testing.T) {
 				{ImportPath: m("adapters/store/postgres")},
 				{ImportPath: m("adapters/store/postgres/internal/dbsqlc")},
 				{ImportPath: m("adapters/store/sqlite")},
+				{ImportPath: m("adapters/sms/kavenegar")},
+				{ImportPath: m("adapters/sms/kavenegar/kavenegarfake")},
+				{ImportPath: m("adapters/sms/ghasedak")},
+				{ImportPath: m("adapters/internal/outbound")},
+				{ImportPath: m("adapters/internal/outbound/outboundtest")},
+				{ImportPath: m("adapters/sms/internal/smsadapter")},
+				{ImportPath: m("adapters/sms/internal/smsadaptertest")},
 			}
 
 			got := newChecker(pkgs).check(pkgs)

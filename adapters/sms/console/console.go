@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"sync/atomic"
 
-	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/adapters/sms/internal/smsadapter"
 	"github.com/talabin/talabin/core/iran"
 	"github.com/talabin/talabin/ports"
 )
@@ -49,11 +49,8 @@ func (s *Sender) SendOTP(ctx context.Context, to iran.Mobile, code, purpose stri
 	if err := ctx.Err(); err != nil {
 		return ports.SMSReceipt{}, fmt.Errorf("%s: %w", ProviderName, err)
 	}
-	if to.IsZero() {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %w: recipient is required", ProviderName, core.ErrInvalidInput)
-	}
-	if !validCode(code) {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %w: code must be 4 to 10 ascii digits", ProviderName, core.ErrInvalidInput)
+	if err := smsadapter.CheckOTP(ProviderName, to, code); err != nil {
+		return ports.SMSReceipt{}, err
 	}
 	id := s.nextID()
 	s.logger.InfoContext(ctx, OTPLogMessage,
@@ -67,11 +64,8 @@ func (s *Sender) SendText(ctx context.Context, to iran.Mobile, text string) (por
 	if err := ctx.Err(); err != nil {
 		return ports.SMSReceipt{}, fmt.Errorf("%s: %w", ProviderName, err)
 	}
-	if to.IsZero() {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %w: recipient is required", ProviderName, core.ErrInvalidInput)
-	}
-	if text == "" {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %w: text is empty", ProviderName, core.ErrInvalidInput)
+	if err := smsadapter.CheckText(ProviderName, to, text); err != nil {
+		return ports.SMSReceipt{}, err
 	}
 	id := s.nextID()
 	s.logger.InfoContext(ctx, TextLogMessage, "to", to.String(), "text", text, "message_id", id)
@@ -80,16 +74,4 @@ func (s *Sender) SendText(ctx context.Context, to iran.Mobile, text string) (por
 
 func (s *Sender) nextID() string {
 	return "console-" + strconv.FormatInt(s.seq.Add(1), 10)
-}
-
-func validCode(code string) bool {
-	if len(code) < 4 || len(code) > 10 {
-		return false
-	}
-	for i := range len(code) {
-		if code[i] < '0' || code[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

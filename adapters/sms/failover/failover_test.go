@@ -13,20 +13,17 @@ import (
 	"github.com/sony/gobreaker/v2"
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/internal/outbound"
 	"github.com/talabin/talabin/adapters/sms/failover"
+	"github.com/talabin/talabin/adapters/sms/internal/smsadapter"
+	"github.com/talabin/talabin/adapters/sms/internal/smsadaptertest"
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/iran"
 	"github.com/talabin/talabin/ports"
 	"github.com/talabin/talabin/ports/smstest"
 )
 
-var to = func() iran.Mobile {
-	m, err := iran.ParseMobile("09121234567")
-	if err != nil {
-		panic(err)
-	}
-	return m
-}()
+var to = smsadaptertest.Recipient
 
 // stub is a sender that answers every call with err, or with a receipt naming it.
 type stub struct {
@@ -202,57 +199,32 @@ type memProvider struct {
 	requests int
 }
 
-// callerGone marks errors the breaker must ignore.
-type callerGone struct{ err error }
-
-func (e *callerGone) Error() string { return e.err.Error() }
-func (e *callerGone) Unwrap() error { return e.err }
-
+// newMemProvider returns a provider whose breaker, argument checks and reading of an open
+// breaker are the adapters' own (smsadapter).
 func newMemProvider(name string, threshold uint32) *memProvider {
-	p := &memProvider{name: name, timeout: 200 * time.Millisecond}
-	p.breaker = gobreaker.NewCircuitBreaker[ports.SMSReceipt](gobreaker.Settings{
-		Name:         name,
-		Timeout:      time.Minute,
-		ReadyToTrip:  func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= threshold },
-		IsSuccessful: func(err error) bool { return err == nil || errors.Is(err, core.ErrInvalidInput) },
-		IsExcluded: func(err error) bool {
-			var gone *callerGone
-			return errors.As(err, &gone)
-		},
-	})
-	return p
+	return &memProvider{
+		name:    name,
+		timeout: 200 * time.Millisecond,
+		breaker: smsadapter.NewBreaker(name, outbound.BreakerConfig{ConsecutiveFailures: threshold, OpenTimeout: time.Minute}, nil),
+	}
 }
 
 func (p *memProvider) SendOTP(ctx context.Context, to iran.Mobile, code, _ string) (ports.SMSReceipt, error) {
-	valid := len(code) >= 4 && len(code) <= 10
-	for i := range len(code) {
-		valid = valid && code[i] >= '0' && code[i] <= '9'
+	if err := smsadapter.CheckOTP(p.name, to, code); err != nil {
+		return ports.SMSReceipt{}, err
 	}
-	if !valid {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %w: bad code", p.name, core.ErrInvalidInput)
-	}
-	return p.send(ctx, to, smstest.Message{To: to.String(), Code: code})
+	return p.send(ctx, smstest.Message{To: to.String(), Code: code})
 }
 
 func (p *memProvider) SendText(ctx context.Context, to iran.Mobile, text string) (ports.SMSReceipt, error) {
-	if text == "" {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %w: empty text", p.name, core.ErrInvalidInput)
-	}
-	return p.send(ctx, to, smstest.Message{To: to.String(), Text: text})
-}
-
-func (p *memProvider) send(ctx context.Context, to iran.Mobile, m smstest.Message) (ports.SMSReceipt, error) {
-	if to.IsZero() {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %w: no recipient", p.name, core.ErrInvalidInput)
-	}
-	if err := ctx.Err(); err != nil {
+	if err := smsadapter.CheckText(p.name, to, text); err != nil {
 		return ports.SMSReceipt{}, err
 	}
-	receipt, err := p.breaker.Execute(func() (ports.SMSReceipt, error) { return p.deliver(ctx, m) })
-	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %w: %w", p.name, core.ErrSMSUnavailable, err)
-	}
-	return receipt, err
+	return p.send(ctx, smstest.Message{To: to.String(), Text: text})
+}
+
+func (p *memProvider) send(ctx context.Context, m smstest.Message) (ports.SMSReceipt, error) {
+	return smsadapter.Call(ctx, p.breaker, p.name, "send", func() (ports.SMSReceipt, error) { return p.deliver(ctx, m) })
 }
 
 func (p *memProvider) deliver(ctx context.Context, m smstest.Message) (ports.SMSReceipt, error) {
@@ -278,7 +250,7 @@ func (p *memProvider) deliver(ctx context.Context, m smstest.Message) (ports.SMS
 		case <-timer.C:
 			return ports.SMSReceipt{}, fmt.Errorf("%s: %w: %w", p.name, ports.ErrSMSOutcomeUnknown, context.DeadlineExceeded)
 		case <-ctx.Done():
-			return ports.SMSReceipt{}, &callerGone{fmt.Errorf("%s: %w: %w", p.name, ports.ErrSMSOutcomeUnknown, ctx.Err())}
+			return ports.SMSReceipt{}, outbound.CallerGone(fmt.Errorf("%s: %w: %w", p.name, ports.ErrSMSOutcomeUnknown, ctx.Err()))
 		}
 	default:
 		return ports.SMSReceipt{}, fmt.Errorf("%s: %w: %s", p.name, core.ErrSMSUnavailable, failure)

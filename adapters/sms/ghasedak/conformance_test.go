@@ -1,15 +1,15 @@
 package ghasedak_test
 
 import (
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/internal/outbound/outboundtest"
 	"github.com/talabin/talabin/adapters/sms/ghasedak"
 	"github.com/talabin/talabin/adapters/sms/ghasedak/ghasedakfake"
-	"github.com/talabin/talabin/core/iran"
+	"github.com/talabin/talabin/adapters/sms/internal/smsadaptertest"
 	"github.com/talabin/talabin/ports/smstest"
 )
 
@@ -38,11 +38,7 @@ func setup(t *testing.T, fakeCfg ghasedakfake.Config, edit func(*ghasedak.Config
 		fakeCfg.Templates = map[string][]string{testTemplate: {"Code"}}
 	}
 	fake := ghasedakfake.New(fakeCfg)
-	srv := httptest.NewServer(fake)
-	t.Cleanup(func() {
-		fake.Close()
-		srv.Close()
-	})
+	srv := outboundtest.Serve(t, fake)
 	cfg := ghasedak.Config{
 		BaseURL:     srv.URL + "/Rest/api/v1/WebService",
 		APIKey:      testKey,
@@ -88,10 +84,7 @@ func (p provider) Fail(f smstest.Failure) bool {
 func (p provider) Received() []smstest.Message {
 	var out []smstest.Message
 	for _, m := range p.fake.Messages() {
-		to := m.Receptor
-		if mobile, err := iran.ParseMobile(m.Receptor); err == nil {
-			to = mobile.String()
-		}
+		to := smsadaptertest.E164(m.Receptor)
 		switch m.Method {
 		case "SendOtpSMS":
 			out = append(out, smstest.Message{To: to, Code: m.Inputs["Code"]})

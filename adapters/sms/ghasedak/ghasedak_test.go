@@ -1,12 +1,8 @@
 package ghasedak_test
 
 import (
-	"bytes"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,22 +10,14 @@ import (
 
 	"github.com/talabin/talabin/adapters/sms/ghasedak"
 	"github.com/talabin/talabin/adapters/sms/ghasedak/ghasedakfake"
+	"github.com/talabin/talabin/adapters/sms/internal/smsadaptertest"
 	"github.com/talabin/talabin/core"
-	"github.com/talabin/talabin/core/iran"
 	"github.com/talabin/talabin/ports"
+	"github.com/talabin/talabin/ports/smstest"
 )
 
-var (
-	to   = mustMobile(iran.ParseMobile("+989121234567"))
-	code = "482913"
-)
-
-func mustMobile(m iran.Mobile, err error) iran.Mobile {
-	if err != nil {
-		panic(err)
-	}
-	return m
-}
+// to and code are the recipient and the OTP code of the tests' sends.
+var to, code = smsadaptertest.Recipient, smsadaptertest.Code
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
@@ -194,6 +182,8 @@ func TestRawAnswers(t *testing.T) {
 		{"GatewayTimeoutPage", 504, `<html>504</html>`, ports.ErrSMSOutcomeUnknown},
 		{"BadGatewayPage", 502, `<html>502</html>`, core.ErrSMSUnavailable},
 		{"NotFoundPage", 404, `Not Found`, core.ErrSMSUnavailable},
+		// The client follows no redirect (outbound.NewHTTPClient); the redirect is the answer.
+		{"RedirectPage", 307, `<html>moved</html>`, core.ErrSMSUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -255,76 +245,26 @@ func TestFakeRefusals(t *testing.T) {
 	}
 }
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
 // TestSecretsStayOut checks that neither the key, the code, the text nor the number appear
 // in errors or logs.
 func TestSecretsStayOut(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b := setup(t, ghasedakfake.Config{}, func(c *ghasedak.Config) {
-		c.Logger = logger
-		c.Breaker.ConsecutiveFailures = 2
+	smsadaptertest.SecretsStayOut(t, smsadaptertest.SecretsSetup{
+		Start: func(t *testing.T, logger *slog.Logger) (ports.SMSSender, smstest.Provider) {
+			b := setup(t, ghasedakfake.Config{}, func(c *ghasedak.Config) {
+				c.Logger = logger
+				c.Breaker.ConsecutiveFailures = 2
+			})
+			return b.client, provider{b.fake}
+		},
+		NewSender: func(t *testing.T, serverURL string, logger *slog.Logger) ports.SMSSender {
+			return setup(t, ghasedakfake.Config{}, func(c *ghasedak.Config) {
+				c.BaseURL = serverURL
+				c.Logger = logger
+			}).client
+		},
+		Provider:    ghasedak.ProviderName,
+		Secret:      testKey,
+		AuthRefusal: "status_code=401",
 	})
-	text := "secret-notice-body"
-	var errs []error
-	b.fake.SetAPIKey("other")
-	_, err := b.client.SendOTP(t.Context(), to, code, "login")
-	errs = append(errs, err)
-	b.fake.SetFault(ghasedakfake.Fault{Delay: 5 * time.Second})
-	_, err = b.client.SendText(t.Context(), to, text)
-	errs = append(errs, err)
-	_, err = b.client.SendOTP(t.Context(), to, code, "login")
-	errs = append(errs, err)
-	srv := httptest.NewServer(http.NotFoundHandler())
-	srv.Close()
-	client, err := ghasedak.New(ghasedak.Config{
-		BaseURL: srv.URL, APIKey: testKey, LineNumber: testLine, OTPTemplate: testTemplate, Timeout: testTimeout, Logger: logger,
-	})
-	require.NoError(t, err)
-	_, err = client.SendOTP(t.Context(), to, code, "login")
-	require.ErrorIs(t, err, core.ErrSMSUnavailable)
-	errs = append(errs, err)
-
-	require.Contains(t, logs.String(), "sms breaker state changed")
-	require.Contains(t, logs.String(), "status_code=401")
-	for _, secret := range []string{testKey, code, text, "9121234567"} {
-		require.NotContains(t, logs.String(), secret)
-		for _, err := range errs {
-			require.Error(t, err)
-			require.NotContains(t, err.Error(), secret)
-		}
-	}
-}
-
-func TestRedirectNotFollowed(t *testing.T) {
-	t.Parallel()
-	b := setup(t, ghasedakfake.Config{}, nil)
-	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, b.url+"/moved", http.StatusPermanentRedirect)
-	}))
-	t.Cleanup(redirector.Close)
-	client, err := ghasedak.New(ghasedak.Config{
-		BaseURL: redirector.URL + "/rest/api/v1/WebService", APIKey: testKey, LineNumber: testLine, OTPTemplate: testTemplate, Timeout: testTimeout,
-	})
-	require.NoError(t, err)
-	_, err = client.SendOTP(t.Context(), to, code, "login")
-	require.ErrorIs(t, err, core.ErrSMSUnavailable)
-	require.Zero(t, b.fake.Requests())
 }

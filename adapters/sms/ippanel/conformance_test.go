@@ -1,15 +1,15 @@
 package ippanel_test
 
 import (
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/internal/outbound/outboundtest"
+	"github.com/talabin/talabin/adapters/sms/internal/smsadaptertest"
 	"github.com/talabin/talabin/adapters/sms/ippanel"
 	"github.com/talabin/talabin/adapters/sms/ippanel/ippanelfake"
-	"github.com/talabin/talabin/core/iran"
 	"github.com/talabin/talabin/ports/smstest"
 )
 
@@ -38,11 +38,7 @@ func setup(t *testing.T, fakeCfg ippanelfake.Config, edit func(*ippanel.Config))
 		fakeCfg.Patterns = map[string][]string{testPattern: {"code"}}
 	}
 	fake := ippanelfake.New(fakeCfg)
-	srv := httptest.NewServer(fake)
-	t.Cleanup(func() {
-		fake.Close()
-		srv.Close()
-	})
+	srv := outboundtest.Serve(t, fake)
 	cfg := ippanel.Config{
 		BaseURL:     srv.URL + "/v1",
 		APIKey:      testKey,
@@ -90,10 +86,7 @@ func (p provider) Fail(f smstest.Failure) bool {
 func (p provider) Received() []smstest.Message {
 	var out []smstest.Message
 	for _, m := range p.fake.Messages() {
-		to := m.Recipient
-		if mobile, err := iran.ParseMobile(m.Recipient); err == nil {
-			to = mobile.String()
-		}
+		to := smsadaptertest.E164(m.Recipient)
 		switch m.SendingType {
 		case "pattern":
 			out = append(out, smstest.Message{To: to, Code: m.Params["code"]})

@@ -24,17 +24,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net"
-	"net/http"
-	"net/http/httptrace"
-	"net/url"
 	"slices"
-	"sync/atomic"
-	"time"
 
 	"github.com/go-resty/resty/v2"
 	"github.com/sony/gobreaker/v2"
 
+	"github.com/talabin/talabin/adapters/internal/outbound"
+	"github.com/talabin/talabin/adapters/sms/internal/smsadapter"
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/iran"
 	"github.com/talabin/talabin/ports"
@@ -44,80 +40,31 @@ import (
 // its errors.
 const ProviderName = "ippanel"
 
-// maxResponseBytes caps an answer's size; an answer is a few hundred bytes.
-const maxResponseBytes = 1 << 20
-
 // Client sends SMS through IPPanel. Build it with [New]; it is safe for concurrent use.
 type Client struct {
 	cfg     Config
 	http    *resty.Client
 	breaker *gobreaker.CircuitBreaker[ports.SMSReceipt]
-	timeout error // the cause given to a call's context when Timeout passes
 }
 
 var _ ports.SMSSender = (*Client)(nil)
 
-// New validates cfg, fills its defaults and returns a client with its own HTTP client and
-// circuit breaker.
+// New validates cfg, fills its defaults and returns a client with its own HTTP client, which
+// sends the key on every request, and its own circuit breaker.
 func New(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	c := &Client{
-		cfg:     cfg,
-		http:    newHTTPClient(cfg.Timeout, cfg.APIKey),
-		timeout: fmt.Errorf("no answer within %s: %w", cfg.Timeout, context.DeadlineExceeded),
-	}
-	c.breaker = gobreaker.NewCircuitBreaker[ports.SMSReceipt](gobreaker.Settings{
-		Name:        ProviderName,
-		MaxRequests: 1,
-		Timeout:     cfg.Breaker.OpenTimeout,
-		ReadyToTrip: func(counts gobreaker.Counts) bool {
-			return counts.ConsecutiveFailures >= cfg.Breaker.ConsecutiveFailures
-		},
-		OnStateChange: func(name string, from, to gobreaker.State) {
-			cfg.Logger.Warn("sms breaker state changed", "provider", name, "from", from.String(), "to", to.String())
-		},
-		// A refused recipient or message shows the provider works.
-		IsSuccessful: func(err error) bool { return err == nil || errors.Is(err, core.ErrInvalidInput) },
-		// A caller who gave up says nothing about the provider.
-		IsExcluded: func(err error) bool {
-			var gone *callerGoneError
-			return errors.As(err, &gone)
-		},
-	})
-	return c, nil
-}
-
-// newHTTPClient returns a resty client whose every phase is bounded by timeout, which sends
-// the key on every request and does not follow redirects, retry, keep cookies or log.
-func newHTTPClient(timeout time.Duration, apiKey string) *resty.Client {
-	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		TLSHandshakeTimeout:   timeout,
-		ResponseHeaderTimeout: timeout,
-		ExpectContinueTimeout: time.Second,
-		MaxIdleConns:          16,
-		MaxIdleConnsPerHost:   8,
-		IdleConnTimeout:       90 * time.Second,
-	}
-	hc := &http.Client{
-		Transport: transport,
-		Timeout:   timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-	return resty.NewWithClient(hc).
-		SetLogger(discardLogger{}).
-		SetRetryCount(0).
-		SetResponseBodyLimit(maxResponseBytes).
-		SetHeader("Accept", "application/json").
-		SetHeader("User-Agent", "talabin-sms").
-		SetHeader("Authorization", apiKey)
+	return &Client{
+		cfg: cfg,
+		http: outbound.NewHTTPClient(outbound.Options{
+			Timeout:   cfg.Timeout,
+			Headers:   map[string]string{"Accept": "application/json", "Authorization": cfg.APIKey},
+			UserAgent: smsadapter.UserAgent,
+		}),
+		breaker: smsadapter.NewBreaker(ProviderName, cfg.Breaker, cfg.Logger),
+	}, nil
 }
 
 // patternRequest is /api/send's body for sending_type "pattern".
@@ -144,10 +91,7 @@ type webserviceParams struct {
 // SendOTP sends code through the pattern for purpose. See [ports.SMSSender.SendOTP]; not
 // idempotent.
 func (c *Client) SendOTP(ctx context.Context, to iran.Mobile, code, purpose string) (ports.SMSReceipt, error) {
-	if err := checkRecipient(to); err != nil {
-		return ports.SMSReceipt{}, err
-	}
-	if err := checkCode(code); err != nil {
+	if err := smsadapter.CheckOTP(ProviderName, to, code); err != nil {
 		return ports.SMSReceipt{}, err
 	}
 	pattern := c.cfg.PatternCode
@@ -167,11 +111,8 @@ func (c *Client) SendOTP(ctx context.Context, to iran.Mobile, code, purpose stri
 // SendText sends text as a "webservice" message from the configured line. See
 // [ports.SMSSender.SendText]; not idempotent.
 func (c *Client) SendText(ctx context.Context, to iran.Mobile, text string) (ports.SMSReceipt, error) {
-	if err := checkRecipient(to); err != nil {
+	if err := smsadapter.CheckText(ProviderName, to, text); err != nil {
 		return ports.SMSReceipt{}, err
-	}
-	if text == "" {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %w: text is empty", ProviderName, core.ErrInvalidInput)
 	}
 	body := webserviceRequest{
 		SendingType: "webservice",
@@ -184,37 +125,22 @@ func (c *Client) SendText(ctx context.Context, to iran.Mobile, text string) (por
 
 // call runs one send through the breaker; kind is its sending_type.
 func (c *Client) call(ctx context.Context, kind string, body any) (ports.SMSReceipt, error) {
-	if err := ctx.Err(); err != nil {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %s: %w", ProviderName, kind, err)
-	}
-	receipt, err := c.breaker.Execute(func() (ports.SMSReceipt, error) {
+	return smsadapter.Call(ctx, c.breaker, ProviderName, kind, func() (ports.SMSReceipt, error) {
 		return c.post(ctx, kind, body)
 	})
-	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
-		return ports.SMSReceipt{}, fmt.Errorf("%s: %s: %w: %w", ProviderName, kind, core.ErrSMSUnavailable, err)
-	}
-	return receipt, err
 }
 
 // post makes one HTTP request and reads its answer.
 func (c *Client) post(ctx context.Context, kind string, body any) (ports.SMSReceipt, error) {
-	reqCtx, cancel := context.WithTimeoutCause(ctx, c.cfg.Timeout, c.timeout)
+	reqCtx, written, cancel := outbound.StartRequest(ctx, c.cfg.Timeout)
 	defer cancel()
-	var wrote atomic.Bool
-	reqCtx = httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{
-		WroteRequest: func(info httptrace.WroteRequestInfo) {
-			if info.Err == nil {
-				wrote.Store(true)
-			}
-		},
-	})
 	resp, err := c.http.R().
 		SetContext(reqCtx).
 		SetHeader("Content-Type", "application/json").
 		SetBody(body).
 		Post(c.cfg.BaseURL + "/api/send")
 	if err != nil {
-		return ports.SMSReceipt{}, transportError(ctx, kind, wrote.Load(), err)
+		return ports.SMSReceipt{}, smsadapter.TransportError(ctx, ProviderName, kind, written(), err)
 	}
 	receipt, err := interpret(kind, resp.StatusCode(), resp.Body())
 	var apiErr *APIError
@@ -224,28 +150,6 @@ func (c *Client) post(ctx context.Context, kind string, body any) (ports.SMSRece
 			"fields", apiErr.Fields)
 	}
 	return receipt, err
-}
-
-// transportError classifies an error of the HTTP exchange itself: before the request was
-// written nothing was sent; after it, the outcome is unknown.
-func transportError(ctx context.Context, kind string, wrote bool, err error) error {
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) {
-		err = urlErr.Err
-	}
-	var out error
-	switch {
-	case wrote:
-		out = fmt.Errorf("%s: %s: %w: %w", ProviderName, kind, ports.ErrSMSOutcomeUnknown, err)
-	case ctx.Err() != nil:
-		out = fmt.Errorf("%s: %s: %w", ProviderName, kind, ctx.Err())
-	default:
-		out = fmt.Errorf("%s: %s: %w: %w", ProviderName, kind, core.ErrSMSUnavailable, err)
-	}
-	if ctx.Err() != nil {
-		return &callerGoneError{err: out}
-	}
-	return out
 }
 
 // envelope is every IPPanel answer. Meta.Status is a pointer so that a JSON body without
@@ -260,11 +164,12 @@ type envelope struct {
 	} `json:"meta"`
 }
 
-// interpret reads an answer to a send of sending_type kind.
+// interpret reads an answer to a send of sending_type kind. An answer that is not an IPPanel
+// envelope reads as [smsadapter.UnreadableAnswer] says.
 func interpret(kind string, httpStatus int, body []byte) (ports.SMSReceipt, error) {
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil || env.Meta == nil || env.Meta.Status == nil {
-		return ports.SMSReceipt{}, withoutEnvelope(kind, httpStatus)
+		return ports.SMSReceipt{}, smsadapter.UnreadableAnswer(ProviderName, kind, httpStatus)
 	}
 	if !*env.Meta.Status {
 		return ports.SMSReceipt{}, newAPIError(kind, httpStatus, env.Meta.MessageCode, env.Meta.Message, slices.Sorted(maps.Keys(env.Meta.Errors)))
@@ -282,53 +187,3 @@ func interpret(kind string, httpStatus int, body []byte) (ports.SMSReceipt, erro
 	}
 	return ports.SMSReceipt{Provider: ProviderName, MessageID: data.MessageOutboxIDs[0].String()}, nil
 }
-
-// withoutEnvelope classifies an answer that is not an IPPanel envelope: a success status
-// may have meant the message was sent, and so may a proxy's gateway timeout; any other
-// status means the API did not take the request.
-func withoutEnvelope(kind string, httpStatus int) error {
-	if httpStatus/100 == 2 || httpStatus == http.StatusGatewayTimeout {
-		return fmt.Errorf("%s: %s: %w: unreadable answer with HTTP status %d",
-			ProviderName, kind, ports.ErrSMSOutcomeUnknown, httpStatus)
-	}
-	return fmt.Errorf("%s: %s: %w: HTTP status %d without an api answer",
-		ProviderName, kind, core.ErrSMSUnavailable, httpStatus)
-}
-
-// callerGoneError marks an error caused by the caller's context ending, so the breaker
-// ignores it. It is transparent: its text and chain are those of the error it holds.
-type callerGoneError struct{ err error }
-
-func (e *callerGoneError) Error() string { return e.err.Error() }
-func (e *callerGoneError) Unwrap() error { return e.err }
-
-// checkRecipient refuses the zero number.
-func checkRecipient(to iran.Mobile) error {
-	if to.IsZero() {
-		return fmt.Errorf("%s: %w: recipient is required", ProviderName, core.ErrInvalidInput)
-	}
-	return nil
-}
-
-// checkCode accepts 4 to 10 ASCII digits.
-func checkCode(code string) error {
-	if len(code) < 4 || len(code) > 10 {
-		return fmt.Errorf("%s: %w: code must be 4 to 10 digits", ProviderName, core.ErrInvalidInput)
-	}
-	for i := range len(code) {
-		if code[i] < '0' || code[i] > '9' {
-			return fmt.Errorf("%s: %w: code must be ascii digits", ProviderName, core.ErrInvalidInput)
-		}
-	}
-	return nil
-}
-
-// discardLogger silences resty; the client reports what matters through its own errors and
-// [Config.Logger].
-type discardLogger struct{}
-
-func (discardLogger) Errorf(string, ...any) {}
-func (discardLogger) Warnf(string, ...any)  {}
-func (discardLogger) Debugf(string, ...any) {}
-
-var _ resty.Logger = discardLogger{}

@@ -1,34 +1,22 @@
 package ippanel_test
 
 import (
-	"bytes"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/sms/internal/smsadaptertest"
 	"github.com/talabin/talabin/adapters/sms/ippanel"
 	"github.com/talabin/talabin/adapters/sms/ippanel/ippanelfake"
 	"github.com/talabin/talabin/core"
-	"github.com/talabin/talabin/core/iran"
 	"github.com/talabin/talabin/ports"
+	"github.com/talabin/talabin/ports/smstest"
 )
 
-var (
-	to   = mustMobile(iran.ParseMobile("09121234567"))
-	code = "482913"
-)
-
-func mustMobile(m iran.Mobile, err error) iran.Mobile {
-	if err != nil {
-		panic(err)
-	}
-	return m
-}
+// to and code are the recipient and the OTP code of the tests' sends.
+var to, code = smsadaptertest.Recipient, smsadaptertest.Code
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
@@ -190,6 +178,8 @@ func TestRawAnswers(t *testing.T) {
 		{"GatewayTimeoutPage", 504, `<html>504</html>`, ports.ErrSMSOutcomeUnknown},
 		{"ServerErrorPage", 500, `<html>500</html>`, core.ErrSMSUnavailable},
 		{"UnauthorizedText", 401, `Unauthorized`, core.ErrSMSUnavailable},
+		// The client follows no redirect (outbound.NewHTTPClient); the redirect is the answer.
+		{"RedirectPage", 307, `<html>moved</html>`, core.ErrSMSUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,76 +235,26 @@ func TestFakeRefusals(t *testing.T) {
 	}
 }
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
 // TestSecretsStayOut checks that neither the key, the code, the text nor the number appear
 // in errors or logs.
 func TestSecretsStayOut(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b := setup(t, ippanelfake.Config{}, func(c *ippanel.Config) {
-		c.Logger = logger
-		c.Breaker.ConsecutiveFailures = 2
+	smsadaptertest.SecretsStayOut(t, smsadaptertest.SecretsSetup{
+		Start: func(t *testing.T, logger *slog.Logger) (ports.SMSSender, smstest.Provider) {
+			b := setup(t, ippanelfake.Config{}, func(c *ippanel.Config) {
+				c.Logger = logger
+				c.Breaker.ConsecutiveFailures = 2
+			})
+			return b.client, provider{b.fake}
+		},
+		NewSender: func(t *testing.T, serverURL string, logger *slog.Logger) ports.SMSSender {
+			return setup(t, ippanelfake.Config{}, func(c *ippanel.Config) {
+				c.BaseURL = serverURL
+				c.Logger = logger
+			}).client
+		},
+		Provider:    ippanel.ProviderName,
+		Secret:      testKey,
+		AuthRefusal: "message_code=400-1",
 	})
-	text := "secret-notice-body"
-	var errs []error
-	b.fake.SetAPIKey("other")
-	_, err := b.client.SendOTP(t.Context(), to, code, "login")
-	errs = append(errs, err)
-	b.fake.SetFault(ippanelfake.Fault{Delay: 5 * time.Second})
-	_, err = b.client.SendText(t.Context(), to, text)
-	errs = append(errs, err)
-	_, err = b.client.SendOTP(t.Context(), to, code, "login")
-	errs = append(errs, err)
-	srv := httptest.NewServer(http.NotFoundHandler())
-	srv.Close()
-	client, err := ippanel.New(ippanel.Config{
-		BaseURL: srv.URL, APIKey: testKey, FromNumber: testLine, PatternCode: testPattern, Timeout: testTimeout, Logger: logger,
-	})
-	require.NoError(t, err)
-	_, err = client.SendOTP(t.Context(), to, code, "login")
-	require.ErrorIs(t, err, core.ErrSMSUnavailable)
-	errs = append(errs, err)
-
-	require.Contains(t, logs.String(), "sms breaker state changed")
-	require.Contains(t, logs.String(), "message_code=400-1")
-	for _, secret := range []string{testKey, code, text, "9121234567"} {
-		require.NotContains(t, logs.String(), secret)
-		for _, err := range errs {
-			require.Error(t, err)
-			require.NotContains(t, err.Error(), secret)
-		}
-	}
-}
-
-func TestRedirectNotFollowed(t *testing.T) {
-	t.Parallel()
-	b := setup(t, ippanelfake.Config{}, nil)
-	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, b.url+"/moved", http.StatusTemporaryRedirect)
-	}))
-	t.Cleanup(redirector.Close)
-	client, err := ippanel.New(ippanel.Config{
-		BaseURL: redirector.URL + "/v1", APIKey: testKey, FromNumber: testLine, PatternCode: testPattern, Timeout: testTimeout,
-	})
-	require.NoError(t, err)
-	_, err = client.SendOTP(t.Context(), to, code, "login")
-	require.ErrorIs(t, err, core.ErrSMSUnavailable)
-	require.Zero(t, b.fake.Requests())
 }

@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/talabin/talabin/adapters/internal/outbound"
 )
 
 // Defaults of [Config].
@@ -15,10 +16,6 @@ const (
 	DefaultBaseURL = "https://api.kavenegar.com"
 	// DefaultTimeout bounds one call when [Config.Timeout] is zero.
 	DefaultTimeout = 10 * time.Second
-	// DefaultBreakerFailures is [BreakerConfig.ConsecutiveFailures]'s default.
-	DefaultBreakerFailures = 5
-	// DefaultBreakerOpenTimeout is [BreakerConfig.OpenTimeout]'s default.
-	DefaultBreakerOpenTimeout = 30 * time.Second
 )
 
 // Config configures a [Client]. Only app fills it, from its own configuration.
@@ -48,24 +45,19 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// BreakerConfig configures a client's circuit breaker. Zero fields take the defaults.
-type BreakerConfig struct {
-	// ConsecutiveFailures is how many failures in a row open the breaker. Default
-	// [DefaultBreakerFailures].
-	ConsecutiveFailures uint32
-	// OpenTimeout is how long the breaker stays open before it lets one trial call through.
-	// Default [DefaultBreakerOpenTimeout].
-	OpenTimeout time.Duration
-}
+// BreakerConfig configures the client's circuit breaker: ConsecutiveFailures failures in a
+// row (default 5) open it, and after OpenTimeout (default 30 s, not negative) it lets one
+// trial call through. Zero fields take the defaults. Refusals of a recipient or a message and
+// the caller's own cancellation do not count as failures.
+type BreakerConfig = outbound.BreakerConfig
 
 // Validate reports every problem with c, or nil. Zero optional fields are valid: [New]
 // fills them with their defaults.
 func (c Config) Validate() error {
 	var errs []error
 	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			errs = append(errs, errors.New("base url must be an absolute http or https url"))
+		if err := outbound.ValidateBaseURL(c.BaseURL); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	switch {
@@ -85,8 +77,8 @@ func (c Config) Validate() error {
 	if c.Timeout < 0 {
 		errs = append(errs, errors.New("timeout must not be negative"))
 	}
-	if c.Breaker.OpenTimeout < 0 {
-		errs = append(errs, errors.New("breaker open timeout must not be negative"))
+	if err := c.Breaker.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("kavenegar: invalid config: %w", err)
@@ -94,7 +86,8 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// withDefaults returns c with its zero optional fields filled in.
+// withDefaults returns c with its zero optional fields filled in; [outbound.NewBreaker]
+// fills the breaker's.
 func (c Config) withDefaults() Config {
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
@@ -102,12 +95,6 @@ func (c Config) withDefaults() Config {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
-	}
-	if c.Breaker.ConsecutiveFailures == 0 {
-		c.Breaker.ConsecutiveFailures = DefaultBreakerFailures
-	}
-	if c.Breaker.OpenTimeout == 0 {
-		c.Breaker.OpenTimeout = DefaultBreakerOpenTimeout
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -1,15 +1,15 @@
 package kavenegar_test
 
 import (
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/internal/outbound/outboundtest"
+	"github.com/talabin/talabin/adapters/sms/internal/smsadaptertest"
 	"github.com/talabin/talabin/adapters/sms/kavenegar"
 	"github.com/talabin/talabin/adapters/sms/kavenegar/kavenegarfake"
-	"github.com/talabin/talabin/core/iran"
 	"github.com/talabin/talabin/ports/smstest"
 )
 
@@ -37,11 +37,7 @@ func setup(t *testing.T, fakeCfg kavenegarfake.Config, edit func(*kavenegar.Conf
 		fakeCfg.Templates = map[string]string{testTemplate: "کد ورود شما به طلابین: %token"}
 	}
 	fake := kavenegarfake.New(fakeCfg)
-	srv := httptest.NewServer(fake)
-	t.Cleanup(func() {
-		fake.Close()
-		srv.Close()
-	})
+	srv := outboundtest.Serve(t, fake)
 	cfg := kavenegar.Config{
 		BaseURL:     srv.URL,
 		APIKey:      testKey,
@@ -87,10 +83,7 @@ func (p provider) Fail(f smstest.Failure) bool {
 func (p provider) Received() []smstest.Message {
 	var out []smstest.Message
 	for _, m := range p.fake.Messages() {
-		to := m.Receptor
-		if mobile, err := iran.ParseMobile(m.Receptor); err == nil {
-			to = mobile.String()
-		}
+		to := smsadaptertest.E164(m.Receptor)
 		switch m.Method {
 		case "verify/lookup":
 			out = append(out, smstest.Message{To: to, Code: m.Tokens["token"]})

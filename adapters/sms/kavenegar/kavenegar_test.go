@@ -1,36 +1,24 @@
 package kavenegar_test
 
 import (
-	"bytes"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/sms/internal/smsadaptertest"
 	"github.com/talabin/talabin/adapters/sms/kavenegar"
 	"github.com/talabin/talabin/adapters/sms/kavenegar/kavenegarfake"
 	"github.com/talabin/talabin/core"
-	"github.com/talabin/talabin/core/iran"
 	"github.com/talabin/talabin/ports"
+	"github.com/talabin/talabin/ports/smstest"
 )
 
-var (
-	to   = mustMobile(iran.ParseMobile("+989121234567"))
-	code = "482913"
-)
-
-func mustMobile(m iran.Mobile, err error) iran.Mobile {
-	if err != nil {
-		panic(err)
-	}
-	return m
-}
+// to and code are the recipient and the OTP code of the tests' sends.
+var to, code = smsadaptertest.Recipient, smsadaptertest.Code
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
@@ -195,6 +183,8 @@ func TestRawAnswers(t *testing.T) {
 		{"GatewayTimeoutPage", 504, `<html>504 Gateway Time-out</html>`, ports.ErrSMSOutcomeUnknown},
 		{"ServiceUnavailablePage", 503, `<html>503</html>`, core.ErrSMSUnavailable},
 		{"NotFoundPage", 404, `<html>404</html>`, core.ErrSMSUnavailable},
+		// The client follows no redirect (outbound.NewHTTPClient); the redirect is the answer.
+		{"RedirectPage", 307, `<html>moved</html>`, core.ErrSMSUnavailable},
 		{"TooManyRequestsPage", 429, `Too Many Requests`, core.ErrSMSUnavailable},
 	}
 	for _, tt := range tests {
@@ -285,68 +275,28 @@ func TestFakeRefusals(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink shared by concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
 // TestSecretsStayOut checks that neither the API key (a URL path segment) nor the code, the
 // text or the number appear in errors or logs, whatever goes wrong.
 func TestSecretsStayOut(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
-	b := setup(t, kavenegarfake.Config{}, func(c *kavenegar.Config) {
-		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		c.Breaker.ConsecutiveFailures = 2
+	smsadaptertest.SecretsStayOut(t, smsadaptertest.SecretsSetup{
+		Start: func(t *testing.T, logger *slog.Logger) (ports.SMSSender, smstest.Provider) {
+			b := setup(t, kavenegarfake.Config{}, func(c *kavenegar.Config) {
+				c.Logger = logger
+				c.Breaker.ConsecutiveFailures = 2
+			})
+			return b.client, provider{b.fake}
+		},
+		NewSender: func(t *testing.T, serverURL string, logger *slog.Logger) ports.SMSSender {
+			return setup(t, kavenegarfake.Config{}, func(c *kavenegar.Config) {
+				c.BaseURL = serverURL
+				c.Logger = logger
+			}).client
+		},
+		Provider:    kavenegar.ProviderName,
+		Secret:      testKey,
+		AuthRefusal: "status=403",
 	})
-	text := "secret-notice-body"
-	var errs []error
-	record := func(err error) {
-		require.Error(t, err)
-		errs = append(errs, err)
-	}
-	b.fake.SetAPIKey("other")
-	_, err := b.client.SendOTP(t.Context(), to, code, "login")
-	record(err)
-	b.fake.SetFault(kavenegarfake.Fault{Delay: 5 * time.Second})
-	_, err = b.client.SendText(t.Context(), to, text)
-	record(err)
-	_, err = b.client.SendOTP(t.Context(), to, code, "login")
-	record(err) // breaker open
-
-	srv := httptest.NewServer(http.NotFoundHandler())
-	srv.Close()
-	client, err := kavenegar.New(kavenegar.Config{
-		BaseURL: srv.URL, APIKey: testKey, OTPTemplate: testTemplate, Timeout: testTimeout,
-		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
-	})
-	require.NoError(t, err)
-	_, err = client.SendOTP(t.Context(), to, code, "login")
-	require.ErrorIs(t, err, core.ErrSMSUnavailable)
-	require.NotErrorIs(t, err, ports.ErrSMSOutcomeUnknown)
-	record(err)
-
-	require.Contains(t, logs.String(), "sms breaker state changed")
-	require.Contains(t, logs.String(), "status=403")
-	for _, secret := range []string{testKey, code, text, "9121234567"} {
-		require.NotContains(t, logs.String(), secret)
-		for _, err := range errs {
-			require.NotContains(t, err.Error(), secret)
-		}
-	}
 }
 
 // TestBreakerHalfOpens checks that an open breaker lets a trial call through after its open
@@ -372,20 +322,4 @@ func TestBreakerHalfOpens(t *testing.T) {
 	require.Equal(t, 3, b.fake.Requests())
 	_, err = b.client.SendText(t.Context(), to, "سلام")
 	require.NoError(t, err)
-}
-
-// TestRedirectNotFollowed checks that a redirect is an unavailable provider, not a second
-// request somewhere else.
-func TestRedirectNotFollowed(t *testing.T) {
-	t.Parallel()
-	b := setup(t, kavenegarfake.Config{}, nil)
-	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, b.url+"/moved", http.StatusTemporaryRedirect)
-	}))
-	t.Cleanup(redirector.Close)
-	client, err := kavenegar.New(kavenegar.Config{BaseURL: redirector.URL, APIKey: testKey, OTPTemplate: testTemplate, Timeout: testTimeout})
-	require.NoError(t, err)
-	_, err = client.SendOTP(t.Context(), to, code, "login")
-	require.ErrorIs(t, err, core.ErrSMSUnavailable)
-	require.Zero(t, b.fake.Requests())
 }

@@ -26,14 +26,16 @@
 package ghasedakfake
 
 import (
-	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/talabin/talabin/adapters/internal/outbound/outboundtest"
 )
 
 // Config sets up a [Fake]. The zero value is usable.
@@ -106,14 +108,11 @@ type Message struct {
 // Fake is an in-process Ghasedak web service. It is safe for concurrent use.
 type Fake struct {
 	cfg    Config
-	closed chan struct{}
-	once   sync.Once
+	faults outboundtest.Faults[Fault]
 
 	mu       sync.Mutex
 	apiKey   string
 	credit   int64
-	fault    Fault
-	requests int
 	nextID   int64
 	messages []Message
 	timeline []int
@@ -139,7 +138,6 @@ func New(cfg Config) *Fake {
 	}
 	return &Fake{
 		cfg:    cfg,
-		closed: make(chan struct{}),
 		apiKey: cfg.APIKey,
 		credit: cfg.Credit,
 		nextID: cfg.FirstMessageID,
@@ -149,11 +147,7 @@ func New(cfg Config) *Fake {
 
 // SetFault makes every following request misbehave as f says; SetFault(Fault{}) heals the
 // fake.
-func (f *Fake) SetFault(fault Fault) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fault = fault
-}
+func (f *Fake) SetFault(fault Fault) { f.faults.Set(fault) }
 
 // SetAPIKey changes the key the fake accepts, e.g. to make the client's key invalid.
 func (f *Fake) SetAPIKey(key string) {
@@ -184,37 +178,22 @@ func (f *Fake) Messages() []Message {
 	defer f.mu.Unlock()
 	out := make([]Message, len(f.messages))
 	for i, m := range f.messages {
-		if m.Inputs != nil {
-			inputs := make(map[string]string, len(m.Inputs))
-			for k, v := range m.Inputs {
-				inputs[k] = v
-			}
-			m.Inputs = inputs
-		}
+		m.Inputs = maps.Clone(m.Inputs)
 		out[i] = m
 	}
 	return out
 }
 
 // Requests returns how many requests reached the fake, answered with success or not.
-func (f *Fake) Requests() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.requests
-}
+func (f *Fake) Requests() int { return f.faults.Requests() }
 
 // Close ends every held-back answer at once. Call it before closing the server that serves
-// the fake, which otherwise waits for them.
-func (f *Fake) Close() {
-	f.once.Do(func() { close(f.closed) })
-}
+// the fake, which otherwise waits for them (outboundtest.Serve does).
+func (f *Fake) Close() { f.faults.Close() }
 
 // ServeHTTP answers one API request.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.requests++
-	fault := f.fault
-	f.mu.Unlock()
+	fault := f.faults.Begin()
 
 	var a answer
 	switch {
@@ -228,23 +207,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		a = f.handle(r)
 	}
-	if fault.Delay > 0 && !f.wait(r.Context(), fault.Delay) {
+	if fault.Delay > 0 && !f.faults.Hold(r.Context(), fault.Delay) {
 		return
 	}
 	a.write(w)
-}
-
-func (f *Fake) wait(ctx context.Context, d time.Duration) bool {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
-	case <-f.closed:
-		return false
-	}
 }
 
 // envelope is every answer.
@@ -298,14 +264,7 @@ func (a answer) write(w http.ResponseWriter) {
 		_, _ = w.Write(a.raw)
 		return
 	}
-	body, err := json.Marshal(a.env)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(a.httpStatus)
-	_, _ = w.Write(body)
+	outboundtest.WriteJSON(w, a.httpStatus, "application/json; charset=utf-8", a.env)
 }
 
 // basePath is the web service root, matched case-insensitively.

@@ -1,9 +1,7 @@
 package ghasedakfake_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/internal/outbound/outboundtest"
 	"github.com/talabin/talabin/adapters/sms/ghasedak/ghasedakfake"
 )
 
@@ -31,12 +30,7 @@ func setup(t *testing.T, cfg ghasedakfake.Config) *bundle {
 	}
 	cfg.Now = func() time.Time { return now }
 	fake := ghasedakfake.New(cfg)
-	srv := httptest.NewServer(fake)
-	t.Cleanup(func() {
-		fake.Close()
-		srv.Close()
-	})
-	return &bundle{fake: fake, srv: srv}
+	return &bundle{fake: fake, srv: outboundtest.Serve(t, fake)}
 }
 
 type reply struct {
@@ -51,26 +45,14 @@ type reply struct {
 // body.
 func (b *bundle) do(t *testing.T, httpMethod, path, k string, body any) reply {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		require.NoError(t, err)
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(t.Context(), httpMethod, b.srv.URL+path, rd)
-	require.NoError(t, err)
+	req := outboundtest.NewJSONRequest(t, httpMethod, b.srv.URL+path, body)
 	if k != "" {
 		req.Header.Set("ApiKey", k)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := b.srv.Client().Do(req)
-	require.NoError(t, err)
-	defer func() { require.NoError(t, resp.Body.Close()) }()
-	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	status, raw := outboundtest.Do(t, b.srv.Client(), req)
 	var r reply
 	require.NoError(t, json.Unmarshal(raw, &r), "body %s", raw)
-	r.httpStatus = resp.StatusCode
+	r.httpStatus = status
 	return r
 }
 
@@ -249,12 +231,8 @@ func TestFaults(t *testing.T) {
 		b.fake.SetFault(ghasedakfake.Fault{HTTPStatus: 500, Body: "Internal Server Error"})
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, b.srv.URL+root+"SendSingleSMS", nil)
 		require.NoError(t, err)
-		resp, err := b.srv.Client().Do(req)
-		require.NoError(t, err)
-		defer func() { require.NoError(t, resp.Body.Close()) }()
-		body, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		require.Equal(t, 500, resp.StatusCode)
+		status, body := outboundtest.Do(t, b.srv.Client(), req)
+		require.Equal(t, 500, status)
 		require.Equal(t, "Internal Server Error", string(body))
 	})
 

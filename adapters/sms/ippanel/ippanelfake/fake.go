@@ -22,7 +22,6 @@
 package ippanelfake
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -32,6 +31,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/talabin/talabin/adapters/internal/outbound/outboundtest"
 )
 
 // Config sets up a [Fake]. The zero value is usable.
@@ -99,14 +100,11 @@ type Message struct {
 // Fake is an in-process IPPanel Edge API. It is safe for concurrent use.
 type Fake struct {
 	cfg    Config
-	closed chan struct{}
-	once   sync.Once
+	faults outboundtest.Faults[Fault]
 
 	mu       sync.Mutex
 	apiKey   string
 	credit   int64
-	fault    Fault
-	requests int
 	nextID   int64
 	messages []Message
 	timeline []int
@@ -132,7 +130,6 @@ func New(cfg Config) *Fake {
 	}
 	return &Fake{
 		cfg:    cfg,
-		closed: make(chan struct{}),
 		apiKey: cfg.APIKey,
 		credit: cfg.Credit,
 		nextID: cfg.FirstOutboxID,
@@ -142,11 +139,7 @@ func New(cfg Config) *Fake {
 
 // SetFault makes every following request misbehave as f says; SetFault(Fault{}) heals the
 // fake.
-func (f *Fake) SetFault(fault Fault) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fault = fault
-}
+func (f *Fake) SetFault(fault Fault) { f.faults.Set(fault) }
 
 // SetAPIKey changes the key the fake accepts, e.g. to make the client's key invalid.
 func (f *Fake) SetAPIKey(key string) {
@@ -185,24 +178,15 @@ func (f *Fake) Messages() []Message {
 }
 
 // Requests returns how many requests reached the fake, answered with success or not.
-func (f *Fake) Requests() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.requests
-}
+func (f *Fake) Requests() int { return f.faults.Requests() }
 
 // Close ends every held-back answer at once. Call it before closing the server that serves
-// the fake, which otherwise waits for them.
-func (f *Fake) Close() {
-	f.once.Do(func() { close(f.closed) })
-}
+// the fake, which otherwise waits for them (outboundtest.Serve does).
+func (f *Fake) Close() { f.faults.Close() }
 
 // ServeHTTP answers one API request.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.requests++
-	fault := f.fault
-	f.mu.Unlock()
+	fault := f.faults.Begin()
 
 	var a answer
 	switch {
@@ -213,23 +197,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		a = f.handle(r)
 	}
-	if fault.Delay > 0 && !f.wait(r.Context(), fault.Delay) {
+	if fault.Delay > 0 && !f.faults.Hold(r.Context(), fault.Delay) {
 		return
 	}
 	a.write(w)
-}
-
-func (f *Fake) wait(ctx context.Context, d time.Duration) bool {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
-	case <-f.closed:
-		return false
-	}
 }
 
 type meta struct {
@@ -293,14 +264,7 @@ func (a answer) write(w http.ResponseWriter) {
 		_, _ = w.Write(a.raw)
 		return
 	}
-	body, err := json.Marshal(a.env)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(a.status)
-	_, _ = w.Write(body)
+	outboundtest.WriteJSON(w, a.status, "application/json", a.env)
 }
 
 // maxBody caps request bodies.

@@ -1,9 +1,7 @@
 package ippanelfake_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/internal/outbound/outboundtest"
 	"github.com/talabin/talabin/adapters/sms/ippanel/ippanelfake"
 )
 
@@ -29,12 +28,7 @@ func setup(t *testing.T, cfg ippanelfake.Config) *bundle {
 		cfg.Patterns = map[string][]string{"pat1": {"code"}, "pat2": {"name", "code"}}
 	}
 	fake := ippanelfake.New(cfg)
-	srv := httptest.NewServer(fake)
-	t.Cleanup(func() {
-		fake.Close()
-		srv.Close()
-	})
-	return &bundle{fake: fake, srv: srv}
+	return &bundle{fake: fake, srv: outboundtest.Serve(t, fake)}
 }
 
 type reply struct {
@@ -50,26 +44,14 @@ type reply struct {
 
 func (b *bundle) do(t *testing.T, method, path, auth string, body any) reply {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		require.NoError(t, err)
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(t.Context(), method, b.srv.URL+path, rd)
-	require.NoError(t, err)
+	req := outboundtest.NewJSONRequest(t, method, b.srv.URL+path, body)
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := b.srv.Client().Do(req)
-	require.NoError(t, err)
-	defer func() { require.NoError(t, resp.Body.Close()) }()
-	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	status, raw := outboundtest.Do(t, b.srv.Client(), req)
 	var r reply
 	require.NoError(t, json.Unmarshal(raw, &r), "body %s", raw)
-	r.httpStatus = resp.StatusCode
+	r.httpStatus = status
 	return r
 }
 
@@ -212,12 +194,8 @@ func TestFaults(t *testing.T) {
 		b.fake.SetFault(ippanelfake.Fault{HTTPStatus: 502, Raw: true, Body: "<html>502</html>"})
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, b.srv.URL+"/v1/api/send", nil)
 		require.NoError(t, err)
-		resp, err := b.srv.Client().Do(req)
-		require.NoError(t, err)
-		defer func() { require.NoError(t, resp.Body.Close()) }()
-		body, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		require.Equal(t, 502, resp.StatusCode)
+		status, body := outboundtest.Do(t, b.srv.Client(), req)
+		require.Equal(t, 502, status)
 		require.Equal(t, "<html>502</html>", string(body))
 	})
 

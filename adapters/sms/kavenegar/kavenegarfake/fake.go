@@ -20,8 +20,7 @@
 package kavenegarfake
 
 import (
-	"context"
-	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -29,6 +28,8 @@ import (
 	"sync"
 	"time"
 	"unicode"
+
+	"github.com/talabin/talabin/adapters/internal/outbound/outboundtest"
 )
 
 // Config sets up a [Fake]. The zero value is usable.
@@ -111,14 +112,11 @@ type Message struct {
 // Fake is an in-process Kavenegar API. It is safe for concurrent use.
 type Fake struct {
 	cfg    Config
-	closed chan struct{}
-	once   sync.Once
+	faults outboundtest.Faults[Fault]
 
 	mu        sync.Mutex
 	apiKey    string
 	credit    int64
-	fault     Fault
-	requests  int
 	nextID    int64
 	messages  []Message
 	byID      map[int64]int  // message id → index in messages
@@ -157,7 +155,6 @@ func New(cfg Config) *Fake {
 	}
 	return &Fake{
 		cfg:       cfg,
-		closed:    make(chan struct{}),
 		apiKey:    cfg.APIKey,
 		credit:    cfg.Credit,
 		nextID:    cfg.FirstMessageID,
@@ -170,11 +167,7 @@ func New(cfg Config) *Fake {
 
 // SetFault makes every following request misbehave as f says; SetFault(Fault{}) heals the
 // fake.
-func (f *Fake) SetFault(fault Fault) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fault = fault
-}
+func (f *Fake) SetFault(fault Fault) { f.faults.Set(fault) }
 
 // SetAPIKey changes the key the fake accepts, e.g. to make the client's key invalid.
 func (f *Fake) SetAPIKey(key string) {
@@ -212,31 +205,22 @@ func (f *Fake) Messages() []Message {
 	defer f.mu.Unlock()
 	out := make([]Message, len(f.messages))
 	for i, m := range f.messages {
-		m.Tokens = cloneMap(m.Tokens)
+		m.Tokens = maps.Clone(m.Tokens)
 		out[i] = m
 	}
 	return out
 }
 
 // Requests returns how many requests reached the fake, answered with success or not.
-func (f *Fake) Requests() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.requests
-}
+func (f *Fake) Requests() int { return f.faults.Requests() }
 
 // Close ends every held-back answer at once. Call it before closing the server that serves
-// the fake, which otherwise waits for them.
-func (f *Fake) Close() {
-	f.once.Do(func() { close(f.closed) })
-}
+// the fake, which otherwise waits for them (outboundtest.Serve does).
+func (f *Fake) Close() { f.faults.Close() }
 
 // ServeHTTP answers one API request.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.requests++
-	fault := f.fault
-	f.mu.Unlock()
+	fault := f.faults.Begin()
 
 	var a answer
 	switch {
@@ -247,24 +231,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		a = f.handle(r)
 	}
-	if fault.Delay > 0 && !f.wait(r.Context(), fault.Delay) {
+	if fault.Delay > 0 && !f.faults.Hold(r.Context(), fault.Delay) {
 		return
 	}
 	a.write(w)
-}
-
-// wait sleeps for d and reports whether the answer should still be written.
-func (f *Fake) wait(ctx context.Context, d time.Duration) bool {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
-	case <-f.closed:
-		return false
-	}
 }
 
 // answer is a response about to be written.
@@ -287,14 +257,7 @@ func (a answer) write(w http.ResponseWriter) {
 		_, _ = w.Write(a.raw)
 		return
 	}
-	body, err := json.Marshal(envelope{Return: returnBlock{Status: a.status, Message: statusMessage(a.status)}, Entries: a.entries})
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(a.httpStatus)
-	_, _ = w.Write(body)
+	outboundtest.WriteJSON(w, a.httpStatus, "application/json; charset=utf-8", envelope{Return: returnBlock{Status: a.status, Message: statusMessage(a.status)}, Entries: a.entries})
 }
 
 type envelope struct {
@@ -685,17 +648,6 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // statusMessage is return.message for a return.status, in the provider's language.

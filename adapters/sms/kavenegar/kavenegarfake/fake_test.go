@@ -2,7 +2,6 @@ package kavenegarfake_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/internal/outbound/outboundtest"
 	"github.com/talabin/talabin/adapters/sms/kavenegar/kavenegarfake"
 )
 
@@ -33,12 +33,7 @@ func setup(t *testing.T, cfg kavenegarfake.Config) *bundle {
 	}
 	cfg.Now = func() time.Time { return now }
 	fake := kavenegarfake.New(cfg)
-	srv := httptest.NewServer(fake)
-	t.Cleanup(func() {
-		fake.Close()
-		srv.Close()
-	})
-	return &bundle{fake: fake, srv: srv}
+	return &bundle{fake: fake, srv: outboundtest.Serve(t, fake)}
 }
 
 type reply struct {
@@ -73,14 +68,10 @@ func (b *bundle) post(t *testing.T, k, route string, form url.Values) reply {
 
 func (b *bundle) do(t *testing.T, req *http.Request) reply {
 	t.Helper()
-	resp, err := b.srv.Client().Do(req)
-	require.NoError(t, err)
-	defer func() { require.NoError(t, resp.Body.Close()) }()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	status, body := outboundtest.Do(t, b.srv.Client(), req)
 	var r reply
 	require.NoError(t, json.Unmarshal(body, &r), "body %s", body)
-	r.httpStatus = resp.StatusCode
+	r.httpStatus = status
 	return r
 }
 
@@ -306,12 +297,8 @@ func TestFaults(t *testing.T) {
 		b.fake.SetFault(kavenegarfake.Fault{HTTPStatus: 502, Body: "<html>bad gateway</html>"})
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, b.srv.URL+"/v1/"+key+"/sms/send.json", strings.NewReader(form.Encode()))
 		require.NoError(t, err)
-		resp, err := b.srv.Client().Do(req)
-		require.NoError(t, err)
-		defer func() { require.NoError(t, resp.Body.Close()) }()
-		body, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		require.Equal(t, 502, resp.StatusCode)
+		status, body := outboundtest.Do(t, b.srv.Client(), req)
+		require.Equal(t, 502, status)
 		require.Equal(t, "<html>bad gateway</html>", string(body))
 		require.Empty(t, b.fake.Messages())
 	})
