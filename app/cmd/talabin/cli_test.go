@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"net"
 	"path/filepath"
 	"runtime"
@@ -11,6 +12,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/talabin/talabin/adapters/store/sqlite"
+	"github.com/talabin/talabin/core/ledger"
+	"github.com/talabin/talabin/ports"
 )
 
 func TestRun(t *testing.T) {
@@ -154,4 +159,45 @@ func TestDatabaseCommands(t *testing.T) {
 func tempSQLitePath(t *testing.T) string {
 	t.Helper()
 	return "SQLITE_PATH=" + filepath.Join(t.TempDir(), "talabin.db")
+}
+
+// TestLedgerVerifyFindsTampering edits a posting behind the store's back (dropping the
+// append-only trigger first, as an attacker with database access could) and expects
+// `talabin ledger verify` to name the account and exit 1.
+func TestLedgerVerifyFindsTampering(t *testing.T) {
+	t.Parallel()
+	pathEntry := tempSQLitePath(t)
+	environ := []string{"DEBUG=true", pathEntry}
+	path := strings.TrimPrefix(pathEntry, "SQLITE_PATH=")
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run(t.Context(), []string{"migrate", "up"}, environ, &stdout, &stderr), stderr.String())
+
+	store, err := sqlite.Open(t.Context(), path, sqlite.Options{})
+	require.NoError(t, err)
+	j, err := ledger.TreasuryInJournal(ledger.Gold, 1_000_000, "treasury")
+	require.NoError(t, err)
+	require.NoError(t, store.InTx(t.Context(), func(ctx context.Context, tx ports.Tx) error {
+		_, err := tx.Ledger().Post(ctx, j)
+		return err
+	}))
+	require.NoError(t, store.Close())
+
+	stdout.Reset()
+	require.Equal(t, exitOK, run(t.Context(), []string{"ledger", "verify"}, environ, &stdout, &stderr), stderr.String())
+	require.Contains(t, stdout.String(), "journals=1 postings=2")
+
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	_, err = db.ExecContext(t.Context(), `DROP TRIGGER ledger_postings_no_update`)
+	require.NoError(t, err)
+	_, err = db.ExecContext(t.Context(), `UPDATE ledger_postings SET amount = amount + 1 WHERE amount > 0`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	stdout.Reset()
+	stderr.Reset()
+	require.Equal(t, exitFailure, run(t.Context(), []string{"ledger", "verify"}, environ, &stdout, &stderr))
+	require.Contains(t, stdout.String(), "problem: house:GOLD: stored")
+	require.Contains(t, stdout.String(), "GOLD: postings sum to 1, not zero")
+	require.Contains(t, stderr.String(), "ledger verify:")
 }
