@@ -39,6 +39,7 @@ type Tx interface {
 	Users() UserRepository
 	OTPs() OTPRepository
 	Sessions() SessionRepository
+	Jobs() JobQueue
 }
 
 // LedgerRepository stores journals and the balances they move. Balances of user accounts

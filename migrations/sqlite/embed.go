@@ -4,7 +4,8 @@ package sqlitemigrations
 
 import "embed"
 
-// FS holds the SQL migration files, named NNNNN_description.sql, at its root.
+// FS holds the SQL migration files, named NNNNN_description.sql, at its root. It also holds
+// river_job_schema.sql, River's job table for sqlc; goose skips it, as it has no version.
 //
 //go:embed *.sql
 var FS embed.FS

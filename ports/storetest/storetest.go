@@ -56,6 +56,7 @@ func cases() []testCase {
 	all = append(all, idempotencyCases()...)
 	all = append(all, raceCases()...)
 	all = append(all, identityCases()...)
+	all = append(all, jobCases()...)
 	return all
 }
 

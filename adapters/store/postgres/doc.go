@@ -43,9 +43,9 @@
 // opposite orders), checks them, picks the shards and, only if everything fits, updates the
 // balances and inserts the journal and its postings; otherwise it changes nothing, so a
 // failed post leaves the transaction usable. Account ids come from a cache of committed
-// accounts (accounts are append-only), and the transaction's BEGIN travels in one pipeline
-// with its first statement, so a transaction that posts one journal costs two round trips:
-// the statement and COMMIT. Connections plan each prepared statement once
+// accounts (accounts are append-only), so a transaction that posts one journal costs three
+// round trips: BEGIN, the statement and COMMIT. The transaction is a pgx.Tx opened with
+// BeginTx, so that River can insert jobs in it. Connections plan each prepared statement once
 // (plan_cache_mode=force_generic_plan). ledger_postings.account_id has no foreign key: its
 // check would take a KEY SHARE lock on the house and fee account rows in every trade.
 //
@@ -66,6 +66,15 @@
 // and two codes sent at once make the later transaction fail on the index and run again.
 // PostgreSQL takes no row locks in a read-only transaction, so in [Store.Snapshot] the
 // locking reads read without locking.
+//
+// # Jobs
+//
+// [ports.Tx.Jobs] inserts River jobs (river_job, created by River's migrations, which
+// [Store.Migrate] runs after the store's own) in the caller's transaction through an
+// insert-only River client, so a job exists exactly when the change that caused it commits.
+// A job's unique key is stored in its args under talabin_unique_key, and River's uniqueness by
+// args looks at that key alone, among the jobs that are not finished. The River client that
+// works the jobs is built elsewhere, on [Store.JobPool].
 //
 // # Transactions and errors
 //

@@ -8,7 +8,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/talabin/talabin/adapters/store/postgres/internal/dbsqlc"
 	"github.com/talabin/talabin/ports"
@@ -23,6 +26,9 @@ type Store struct {
 	queries  *dbsqlc.Queries
 	opts     Options
 	accounts *accountCache
+	// jobs is an insert-only River client: it has no queues and no workers, so it inserts
+	// jobs of any kind and never runs them.
+	jobs *river.Client[pgx.Tx]
 }
 
 // Open connects to the database at dsn (a postgres:// URL or key=value string) and returns a
@@ -51,7 +57,12 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)
 	}
-	s := &Store{pool: pool, queries: dbsqlc.New(), opts: opts, accounts: newAccountCache()}
+	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: opts.Logger})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: job client: %w", err)
+	}
+	s := &Store{pool: pool, queries: dbsqlc.New(), opts: opts, accounts: newAccountCache(), jobs: jobs}
 	if err := s.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -86,6 +97,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// JobPool returns the store's connection pool, for the River client that works the jobs
+// enqueued through [ports.Tx.Jobs] (riverpgxv5.New(store.JobPool())). It is for the job
+// runner only: everything else goes through [Store.InTx] and [Store.Snapshot].
+func (s *Store) JobPool() *pgxpool.Pool { return s.pool }
+
 // Close closes every connection of the pool, waiting for the ones in use to be returned.
 func (s *Store) Close() error {
 	s.pool.Close()
@@ -111,16 +127,16 @@ func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context, tx po
 
 // txMode is how a transaction is opened.
 type txMode struct {
-	// begin is the statement that opens the transaction, with its isolation and access mode.
-	begin string
-	// readOnly reports whether begin opens a read-only transaction.
+	// opts are the transaction's isolation and access mode.
+	opts pgx.TxOptions
+	// readOnly reports whether opts open a read-only transaction.
 	readOnly bool
 }
 
 // The modes of [Store.InTx] and [Store.Snapshot].
 var (
-	writeMode    = txMode{begin: "begin"}
-	snapshotMode = txMode{begin: "begin isolation level repeatable read read only", readOnly: true}
+	writeMode    = txMode{opts: pgx.TxOptions{IsoLevel: pgx.ReadCommitted}}
+	snapshotMode = txMode{opts: pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, readOnly: true}
 )
 
 // run runs fn in transactions opened in mode until it succeeds, fails for good, or the
@@ -156,7 +172,11 @@ func (s *Store) attempt(ctx context.Context, mode txMode, fn func(ctx context.Co
 		return fmt.Errorf("postgres: acquire connection: %w", interpretError(err))
 	}
 	defer conn.Release()
-	t := &tx{conn: conn.Conn(), store: s, mode: mode}
+	ptx, err := conn.BeginTx(ctx, mode.opts)
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", interpretError(err))
+	}
+	t := &tx{ptx: ptx, store: s, mode: mode}
 	committed := false
 	defer func() {
 		if !committed {

@@ -28,6 +28,14 @@
 // committed, so every commit syncs the WAL. foreign_keys=ON enforces references, and every
 // table is STRICT so an overflowed integer can never be stored as a float.
 //
+// Jobs: tx.Jobs() enqueues River jobs with the riversqlite driver in the transaction's own
+// *sql.Tx, so a job commits or rolls back with the state change that caused it. The store
+// holds an insert-only River client (no queues, no workers); [Store.Migrate] runs River's
+// migrations (its river_* tables, tracked by River apart from goose) after the store's own.
+// A job's UniqueKey is written into its args under a reserved key, the only field River's
+// by-args uniqueness hashes, and holds while the job is unfinished. The client that works
+// the jobs is built elsewhere over [Store.JobDB], the one write connection.
+//
 // Timestamps are stored as INTEGER Unix microseconds (UTC), the precision of PostgreSQL's
 // timestamptz; a zero time of the domain ("not happened", such as a session never revoked) is
 // NULL. The reads that lock a row on PostgreSQL (Users().GetForUpdate, OTPs().Latest,

@@ -19,6 +19,9 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
 	msqlite "modernc.org/sqlite"
 
 	"github.com/talabin/talabin/adapters/store/sqlite/internal/dbsqlc"
@@ -81,6 +84,7 @@ type Store struct {
 	read    *sql.DB // read-only connections for Snapshot
 	keeper  driver.Conn
 	queries *dbsqlc.Queries
+	jobs    *river.Client[*sql.Tx] // insert-only: no queues, no workers
 	memory  bool
 
 	mu       sync.RWMutex
@@ -153,6 +157,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := s.checkWriter(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
+	// An insert-only River client (no queues, no workers) enqueues jobs in InTx's
+	// transactions; the client that works them is built by the job runner over JobDB.
+	s.jobs, err = river.NewClient(riversqlite.New(s.write), &river.Config{Logger: opts.Logger})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("sqlite: job queue: %w", err), s.Close())
+	}
 	s.read, err = sql.Open("sqlite", name+readParams.Encode())
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("sqlite: open: %w", err), s.Close())
@@ -199,7 +209,8 @@ func cloneValues(v url.Values) url.Values {
 	return c
 }
 
-// Migrate applies the pending migrations of migrations/sqlite.
+// Migrate applies the pending migrations of migrations/sqlite, then River's own (its job
+// tables), which River's migrator tracks apart from goose.
 func (s *Store) Migrate(ctx context.Context) error {
 	p, err := s.migrationProvider()
 	if err != nil {
@@ -207,6 +218,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	m, err := rivermigrate.New(riversqlite.New(s.write), &rivermigrate.Config{Logger: s.opts.Logger})
+	if err != nil {
+		return fmt.Errorf("sqlite: river migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("sqlite: migrate river: %w", interpretError(err))
 	}
 	return nil
 }

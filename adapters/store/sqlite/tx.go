@@ -29,6 +29,7 @@ func (t *tx) Idempotency() ports.IdempotencyRepository { return idempotencyRepos
 func (t *tx) Users() ports.UserRepository              { return userRepository{t} }
 func (t *tx) OTPs() ports.OTPRepository                { return otpRepository{t} }
 func (t *tx) Sessions() ports.SessionRepository        { return sessionRepository{t} }
+func (t *tx) Jobs() ports.JobQueue                     { return jobQueue{t} }
 
 // accountRef is what the store needs to know about an open account.
 type accountRef struct {

@@ -4,6 +4,10 @@
 
 package dbsqlc
 
+import (
+	"time"
+)
+
 type IdempotencyRecord struct {
 	Scope       string
 	Key         string
@@ -73,6 +77,27 @@ type OtpCode struct {
 	MaxAttempts int64
 	ConsumedAt  *int64
 	VoidedAt    *int64
+}
+
+type RiverJob struct {
+	ID           int64
+	Args         []byte
+	Attempt      int64
+	AttemptedAt  *time.Time
+	AttemptedBy  []byte
+	CreatedAt    time.Time
+	Errors       []byte
+	FinalizedAt  *time.Time
+	Kind         string
+	MaxAttempts  int64
+	Metadata     []byte
+	Priority     int64
+	Queue        string
+	State        string
+	ScheduledAt  time.Time
+	Tags         []byte
+	UniqueKey    []byte
+	UniqueStates *int64
 }
 
 type Session struct {
