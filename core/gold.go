@@ -15,7 +15,7 @@ const gramPlaces = 6
 
 // Add returns g+o, or an error wrapping [ErrOverflow] when the sum does not fit.
 func (g Microgram) Add(o Microgram) (Microgram, error) {
-	s, ok := addInt64(int64(g), int64(o))
+	s, ok := AddInt64(int64(g), int64(o))
 	if !ok {
 		return 0, fmt.Errorf("microgram %d + %d: %w", g, o, ErrOverflow)
 	}

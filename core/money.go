@@ -16,7 +16,7 @@ const MaxRialInput Rial = 1_000_000_000_000_000
 
 // Add returns r+o, or an error wrapping [ErrOverflow] when the sum does not fit.
 func (r Rial) Add(o Rial) (Rial, error) {
-	s, ok := addInt64(int64(r), int64(o))
+	s, ok := AddInt64(int64(r), int64(o))
 	if !ok {
 		return 0, fmt.Errorf("rial %d + %d: %w", r, o, ErrOverflow)
 	}

@@ -13,12 +13,12 @@ func BuyJournal(user core.UserID, cost, fee core.Rial, gold core.Microgram, refe
 	if cost <= 0 || fee < 0 || gold <= 0 {
 		return Journal{}, fmt.Errorf("%w: buy needs positive cost and gold and a non-negative fee", core.ErrInvalidInput)
 	}
-	total, ok := addInt64(int64(cost), int64(fee))
-	if !ok {
-		return Journal{}, fmt.Errorf("%w: buy total", core.ErrOverflow)
+	total, err := cost.Add(fee)
+	if err != nil {
+		return Journal{}, fmt.Errorf("buy total: %w", err)
 	}
 	postings := []Posting{
-		{Account: UserAccount(user, IRR), Amount: -total},
+		{Account: UserAccount(user, IRR), Amount: -int64(total)},
 		{Account: HouseAccount(IRR), Amount: int64(cost)},
 		{Account: HouseAccount(Gold), Amount: -int64(gold)},
 		{Account: UserAccount(user, Gold), Amount: int64(gold)},

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/talabin/talabin/core"
@@ -127,7 +126,7 @@ func NewJournal(typ JournalType, reference string, postings ...Posting) (Journal
 		if p.Bucket != Available && p.Bucket != Held {
 			return Journal{}, fmt.Errorf("%w: unknown bucket %d", core.ErrInvalidInput, p.Bucket)
 		}
-		s, ok := addInt64(sums[p.Account.asset], p.Amount)
+		s, ok := core.AddInt64(sums[p.Account.asset], p.Amount)
 		if !ok {
 			return Journal{}, fmt.Errorf("%w: journal postings overflow", core.ErrOverflow)
 		}
@@ -149,10 +148,3 @@ func (j Journal) Reference() string { return j.reference }
 
 // Postings returns a copy of the journal's postings.
 func (j Journal) Postings() []Posting { return slices.Clone(j.postings) }
-
-func addInt64(a, b int64) (int64, bool) {
-	if (b > 0 && a > math.MaxInt64-b) || (b < 0 && a < math.MinInt64-b) {
-		return 0, false
-	}
-	return a + b, true
-}

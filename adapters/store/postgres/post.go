@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"slices"
 	"time"
 
@@ -125,12 +124,12 @@ func (r ledgerRepository) levelShards(ctx context.Context, account ledger.Accoun
 	set := dbsqlc.SystemShardsSetParams{AccountID: id, Shards: make([]int32, 0, len(shards))}
 	for _, s := range shards {
 		var ok bool
-		if total, ok = addInt64(total, s.Balance); !ok {
+		if total, ok = core.AddInt64(total, s.Balance); !ok {
 			return dbsqlc.SystemShardsSetParams{}, fmt.Errorf("postgres: balance of %s: %w", account, core.ErrOverflow)
 		}
 		set.Shards = append(set.Shards, s.Shard)
 	}
-	next, ok := addInt64(total, delta)
+	next, ok := core.AddInt64(total, delta)
 	if !ok {
 		return dbsqlc.SystemShardsSetParams{}, fmt.Errorf("postgres: post to %s: %w", account, core.ErrOverflow)
 	}
@@ -199,10 +198,10 @@ func newJournalPlan(journal ledger.Journal, now time.Time) (*journalPlan, error)
 		var ok bool
 		if posting.Account.IsUser() {
 			d := p.users[code]
-			d[posting.Bucket], ok = addInt64(d[posting.Bucket], posting.Amount)
+			d[posting.Bucket], ok = core.AddInt64(d[posting.Bucket], posting.Amount)
 			p.users[code] = d
 		} else {
-			p.system[code], ok = addInt64(p.system[code], posting.Amount)
+			p.system[code], ok = core.AddInt64(p.system[code], posting.Amount)
 		}
 		if !ok {
 			return nil, fmt.Errorf("postgres: postings to %s: %w", code, core.ErrOverflow)
@@ -303,7 +302,7 @@ func (p *journalPlan) checkUsers(row dbsqlc.JournalPostRow) error {
 		d := p.users[code]
 		current := [2]int64{row.LockedAvailable[i], row.LockedHeld[i]}
 		for _, bucket := range []ledger.Bucket{ledger.Available, ledger.Held} {
-			if next, ok := addInt64(current[bucket], d[bucket]); ok && next < 0 {
+			if next, ok := core.AddInt64(current[bucket], d[bucket]); ok && next < 0 {
 				return &ledger.InsufficientFundsError{
 					Account: p.accounts[code], Bucket: bucket,
 					Required: -d[bucket], Available: current[bucket],
@@ -312,12 +311,4 @@ func (p *journalPlan) checkUsers(row dbsqlc.JournalPostRow) error {
 		}
 	}
 	return nil
-}
-
-// addInt64 returns a+b and whether it fits an int64.
-func addInt64(a, b int64) (int64, bool) {
-	if (b > 0 && a > math.MaxInt64-b) || (b < 0 && a < math.MinInt64-b) {
-		return 0, false
-	}
-	return a + b, true
 }
