@@ -76,6 +76,7 @@ type User struct {
 	firstName         string
 	lastName          string
 	email             string
+	dateOfBirth       time.Time // a civil date at midnight UTC; zero when unknown
 	role              Role
 	phoneVerifiedAt   time.Time
 	disabledAt        time.Time
@@ -129,6 +130,8 @@ func NewRegisteredUser(phone, passwordHash, firstName, lastName string, now time
 
 // UserRecord is the stored form of a [User], for store adapters. Zero times mean "not
 // happened"; a zero Role reads as [RoleUser] and a zero UpdatedAt as CreatedAt.
+// DateOfBirth is a civil date at midnight UTC (a DATE column), zero when unknown;
+// [RehydrateUserRecord] keeps only its calendar day.
 type UserRecord struct {
 	ID                core.UserID
 	Phone             string
@@ -136,6 +139,7 @@ type UserRecord struct {
 	FirstName         string
 	LastName          string
 	Email             string
+	DateOfBirth       time.Time
 	Role              Role
 	PhoneVerifiedAt   time.Time
 	DisabledAt        time.Time
@@ -154,6 +158,7 @@ func RehydrateUserRecord(r UserRecord) User {
 		firstName:         r.FirstName,
 		lastName:          r.LastName,
 		email:             r.Email,
+		dateOfBirth:       civilDate(r.DateOfBirth),
 		role:              r.Role,
 		phoneVerifiedAt:   r.PhoneVerifiedAt,
 		disabledAt:        r.DisabledAt,
@@ -179,6 +184,7 @@ func (u User) Record() UserRecord {
 		FirstName:         u.firstName,
 		LastName:          u.lastName,
 		Email:             u.email,
+		DateOfBirth:       u.dateOfBirth,
 		Role:              u.Role(),
 		PhoneVerifiedAt:   u.phoneVerifiedAt,
 		DisabledAt:        u.disabledAt,
@@ -226,6 +232,10 @@ func (u User) FullName() string {
 
 // Email returns the email address, or "".
 func (u User) Email() string { return u.email }
+
+// DateOfBirth returns the date of birth as a civil date at midnight UTC, and false when it
+// is unknown (`date_of_birth` of API.md §2; the app formats `date_of_birth_jalali` from it).
+func (u User) DateOfBirth() (time.Time, bool) { return u.dateOfBirth, !u.dateOfBirth.IsZero() }
 
 // PhoneVerified reports whether the user proved the phone with a code (`is_verified` and
 // `phone_verified` of API.md §2).
@@ -344,21 +354,27 @@ func (u *User) SetRole(role Role, now time.Time) error {
 }
 
 // ProfileUpdate is a partial profile change: nil fields stay as they are (PUT behaves as
-// PATCH, API.md §3.1). An empty string clears a field.
+// PATCH, API.md §3.1). An empty string clears a text field; a pointer to the zero time
+// clears the date of birth. Only the calendar day of DateOfBirth, in its own location,
+// counts; [ParseDateOfBirth] reads it from the request.
 type ProfileUpdate struct {
-	FirstName *string
-	LastName  *string
-	Email     *string
+	FirstName   *string
+	LastName    *string
+	Email       *string
+	DateOfBirth *time.Time
 }
 
 // UpdateProfile applies p at now. Names are normalised with [NormalizeName] and may have at
 // most [MaxNameLength] characters; the email, trimmed and with its domain in lower case,
-// must be a plain address of at most [MaxEmailLength] characters. Any invalid field returns
-// a [core.ValidationError] on "first_name", "last_name" or "email" and changes nothing.
-// Whether KYC approval locks the names is the app's check (it holds the KYC state).
+// must be a plain address of at most [MaxEmailLength] characters; a date of birth must be
+// no earlier than 1900-01-01, not after today and at least [MinAge] years before today,
+// where today is now's calendar day in now's location. Any invalid field returns a
+// [core.ValidationError] on "first_name", "last_name", "email" or "date_of_birth" and
+// changes nothing. Whether KYC approval locks the names and the date of birth is the app's
+// check (it holds the KYC state).
 func (u *User) UpdateProfile(p ProfileUpdate, now time.Time) error {
 	ve := core.NewValidationError()
-	first, last, email := u.firstName, u.lastName, u.email
+	first, last, email, dob := u.firstName, u.lastName, u.email, u.dateOfBirth
 	if p.FirstName != nil {
 		first = checkName(ve, "first_name", *p.FirstName)
 	}
@@ -371,13 +387,18 @@ func (u *User) UpdateProfile(p ProfileUpdate, now time.Time) error {
 			ve.Add("email", msgEmailInvalid)
 		}
 	}
+	if p.DateOfBirth != nil {
+		if dob = civilDate(*p.DateOfBirth); !dob.IsZero() {
+			checkDateOfBirth(ve, "date_of_birth", dob, now)
+		}
+	}
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	if first == u.firstName && last == u.lastName && email == u.email {
+	if first == u.firstName && last == u.lastName && email == u.email && dob.Equal(u.dateOfBirth) {
 		return nil
 	}
-	u.firstName, u.lastName, u.email = first, last, email
+	u.firstName, u.lastName, u.email, u.dateOfBirth = first, last, email, dob
 	u.updatedAt = now
 	return nil
 }

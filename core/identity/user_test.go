@@ -370,17 +370,33 @@ func TestUserSetRoleZero(t *testing.T) {
 func TestUserRecordRoundTrip(t *testing.T) {
 	t.Parallel()
 	u := registered(t, true)
-	require.NoError(t, u.UpdateProfile(identity.ProfileUpdate{Email: ptr("ali@example.com")}, t0.Add(time.Hour)))
+	_, known := u.DateOfBirth()
+	require.False(t, known, "a new user's date of birth is unknown")
+	dob := time.Date(1990, time.May, 12, 0, 0, 0, 0, time.UTC)
+	require.NoError(t, u.UpdateProfile(identity.ProfileUpdate{Email: ptr("ali@example.com"), DateOfBirth: &dob}, t0.Add(time.Hour)))
 	require.NoError(t, u.SetRole(identity.RoleOperator, t0.Add(2*time.Hour)))
 	u.Disable(t0.Add(3 * time.Hour))
 	rec := u.Record()
+	require.Equal(t, dob, rec.DateOfBirth)
 	rec.ID = 12
 	back := identity.RehydrateUserRecord(rec)
 	require.Equal(t, rec, back.Record())
 	require.Equal(t, core.UserID(12), back.ID())
 	require.True(t, back.IsStaff())
+	got, known := back.DateOfBirth()
+	require.True(t, known)
+	require.Equal(t, dob, got)
 
 	bare := identity.RehydrateUserRecord(identity.UserRecord{ID: 3, Phone: testPhone, CreatedAt: t0})
 	require.Equal(t, identity.RoleUser, bare.Role(), "a zero role reads as user")
 	require.Equal(t, t0, bare.UpdatedAt(), "a zero update time reads as the creation time")
+	_, known = bare.DateOfBirth()
+	require.False(t, known, "a zero date of birth reads as unknown")
+
+	local := identity.RehydrateUserRecord(identity.UserRecord{
+		ID: 4, Phone: testPhone, CreatedAt: t0,
+		DateOfBirth: time.Date(1990, time.May, 12, 23, 0, 0, 0, time.FixedZone("IRST", 3*3600+30*60)),
+	})
+	got, _ = local.DateOfBirth()
+	require.Equal(t, dob, got, "only the stored calendar day counts, at midnight UTC")
 }

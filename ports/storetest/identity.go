@@ -67,7 +67,8 @@ func identityCases() []testCase {
 				require.NoError(t, stored.VerifyPhone(later))
 				require.NoError(t, stored.SetPassword("$argon2id$new", later))
 				email := "ali@example.com"
-				require.NoError(t, stored.UpdateProfile(identity.ProfileUpdate{Email: &email}, later))
+				dob := time.Date(1990, time.May, 12, 0, 0, 0, 0, time.UTC)
+				require.NoError(t, stored.UpdateProfile(identity.ProfileUpdate{Email: &email, DateOfBirth: &dob}, later))
 				require.NoError(t, stored.SetRole(identity.RoleOperator, later))
 				return tx.Users().Update(ctx, stored)
 			})
@@ -78,6 +79,7 @@ func identityCases() []testCase {
 				want.ID = id
 				want.PasswordHash = "$argon2id$new"
 				want.Email = "ali@example.com"
+				want.DateOfBirth = time.Date(1990, time.May, 12, 0, 0, 0, 0, time.UTC)
 				want.Role = identity.RoleOperator
 				want.PhoneVerifiedAt = later
 				want.PasswordChangedAt = later
@@ -99,6 +101,53 @@ func identityCases() []testCase {
 				return err
 			})
 			require.ErrorIs(t, err, core.ErrNotFound)
+		}},
+		{"UserDateOfBirthRoundTrip", func(t *testing.T, b *bundle) {
+			// The store keeps the calendar day, whatever its own time zone: 1900-01-01 is the
+			// earliest date accepted, and 1370/06/31 (Jalali) is 1991-09-22.
+			u, err := identity.NewRegisteredUser("+989121111119", "$argon2id$hash", "", "", b.now)
+			require.NoError(t, err)
+			first := time.Date(1900, time.January, 1, 0, 0, 0, 0, time.UTC)
+			require.NoError(t, u.UpdateProfile(identity.ProfileUpdate{DateOfBirth: &first}, b.now))
+			var id core.UserID
+			b.inTx(t, func(ctx context.Context, tx ports.Tx) error {
+				id, err = tx.Users().Create(ctx, u)
+				return err
+			})
+			requireDateOfBirth := func(want time.Time) {
+				t.Helper()
+				require.NoError(t, b.store.Snapshot(t.Context(), func(ctx context.Context, tx ports.Tx) error {
+					byID, err := tx.Users().Get(ctx, id)
+					require.NoError(t, err)
+					byPhone, err := tx.Users().GetByPhone(ctx, "+989121111119")
+					require.NoError(t, err)
+					for _, got := range []identity.User{byID, byPhone} {
+						dob, known := got.DateOfBirth()
+						require.Equal(t, !want.IsZero(), known)
+						require.Equal(t, want, dob)
+					}
+					return nil
+				}))
+			}
+			requireDateOfBirth(first)
+
+			parsed, err := identity.ParseDateOfBirth("۱۳۷۰/۰۶/۳۱")
+			require.NoError(t, err)
+			b.inTx(t, func(ctx context.Context, tx ports.Tx) error {
+				stored, err := tx.Users().GetForUpdate(ctx, id)
+				require.NoError(t, err)
+				require.NoError(t, stored.UpdateProfile(identity.ProfileUpdate{DateOfBirth: &parsed}, b.now.Add(time.Hour)))
+				return tx.Users().Update(ctx, stored)
+			})
+			requireDateOfBirth(time.Date(1991, time.September, 22, 0, 0, 0, 0, time.UTC))
+
+			b.inTx(t, func(ctx context.Context, tx ports.Tx) error {
+				stored, err := tx.Users().GetForUpdate(ctx, id)
+				require.NoError(t, err)
+				require.NoError(t, stored.UpdateProfile(identity.ProfileUpdate{DateOfBirth: &time.Time{}}, b.now.Add(2*time.Hour)))
+				return tx.Users().Update(ctx, stored)
+			})
+			requireDateOfBirth(time.Time{})
 		}},
 		{"OTPNewCodeVoidsOld", func(t *testing.T, b *bundle) {
 			const phone = "+989121111113"

@@ -1,10 +1,11 @@
 -- name: UserInsert :one
 INSERT INTO users (
-    phone, password_hash, first_name, last_name, email, role,
+    phone, password_hash, first_name, last_name, email, date_of_birth, role,
     phone_verified_at, disabled_at, password_changed_at, created_at, updated_at
 )
 VALUES (
-    @phone::text, @password_hash::text, @first_name::text, @last_name::text, @email::text, @role::text,
+    @phone::text, @password_hash::text, @first_name::text, @last_name::text, @email::text,
+    sqlc.narg('date_of_birth')::date, @role::text,
     sqlc.narg('phone_verified_at')::timestamptz, sqlc.narg('disabled_at')::timestamptz,
     sqlc.narg('password_changed_at')::timestamptz, @created_at::timestamptz, @updated_at::timestamptz
 )
@@ -17,6 +18,7 @@ SET password_hash = @password_hash::text,
     first_name = @first_name::text,
     last_name = @last_name::text,
     email = @email::text,
+    date_of_birth = sqlc.narg('date_of_birth')::date,
     role = @role::text,
     phone_verified_at = sqlc.narg('phone_verified_at')::timestamptz,
     disabled_at = sqlc.narg('disabled_at')::timestamptz,
@@ -26,7 +28,7 @@ WHERE id = @id::bigint;
 
 -- name: UserGet :one
 SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
-    phone_verified_at, disabled_at, password_changed_at, updated_at
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
 FROM users
 WHERE id = @id::bigint;
 
@@ -36,13 +38,13 @@ WHERE id = @id::bigint;
 -- without blocking the foreign key checks of rows that reference it (new sessions, ledger
 -- accounts), which FOR UPDATE would.
 SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
-    phone_verified_at, disabled_at, password_changed_at, updated_at
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
 FROM users
 WHERE id = @id::bigint
 FOR NO KEY UPDATE;
 
 -- name: UserGetByPhone :one
 SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
-    phone_verified_at, disabled_at, password_changed_at, updated_at
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
 FROM users
 WHERE phone = @phone::text;

@@ -3,6 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/talabin/talabin/adapters/store/postgres/internal/dbsqlc"
 	"github.com/talabin/talabin/core"
@@ -26,6 +29,7 @@ func (r userRepository) Create(ctx context.Context, user identity.User) (core.Us
 		FirstName:         rec.FirstName,
 		LastName:          rec.LastName,
 		Email:             rec.Email,
+		DateOfBirth:       nullDate(rec.DateOfBirth),
 		Role:              rec.Role.String(),
 		PhoneVerifiedAt:   nullTime(rec.PhoneVerifiedAt),
 		DisabledAt:        nullTime(rec.DisabledAt),
@@ -49,6 +53,7 @@ func (r userRepository) Update(ctx context.Context, user identity.User) error {
 		FirstName:         rec.FirstName,
 		LastName:          rec.LastName,
 		Email:             rec.Email,
+		DateOfBirth:       nullDate(rec.DateOfBirth),
 		Role:              rec.Role.String(),
 		PhoneVerifiedAt:   nullTime(rec.PhoneVerifiedAt),
 		DisabledAt:        nullTime(rec.DisabledAt),
@@ -97,8 +102,8 @@ func (r userRepository) GetByPhone(ctx context.Context, phone string) (identity.
 	return userFromRow(row)
 }
 
-// userFromRow converts a users row; times are handed out in UTC. A role the core does not
-// know is an internal error.
+// userFromRow converts a users row; times are handed out in UTC, the date of birth at
+// midnight UTC. A role the core does not know is an internal error.
 func userFromRow(row dbsqlc.User) (identity.User, error) {
 	role, err := identity.ParseRole(row.Role)
 	if err != nil {
@@ -111,6 +116,7 @@ func userFromRow(row dbsqlc.User) (identity.User, error) {
 		FirstName:         row.FirstName,
 		LastName:          row.LastName,
 		Email:             row.Email,
+		DateOfBirth:       dateOf(row.DateOfBirth),
 		Role:              role,
 		PhoneVerifiedAt:   timeOf(row.PhoneVerifiedAt),
 		DisabledAt:        timeOf(row.DisabledAt),
@@ -118,4 +124,24 @@ func userFromRow(row dbsqlc.User) (identity.User, error) {
 		CreatedAt:         row.CreatedAt.UTC(),
 		UpdatedAt:         row.UpdatedAt.UTC(),
 	}), nil
+}
+
+// nullDate returns a civil date (a time whose calendar day counts) as a nullable date: NULL
+// for the zero time, which the core uses for "unknown". pgx writes the calendar day of the
+// time in its own location.
+func nullDate(t time.Time) pgtype.Date {
+	if t.IsZero() {
+		return pgtype.Date{}
+	}
+	return pgtype.Date{Time: t, Valid: true}
+}
+
+// dateOf returns a nullable date at midnight UTC, or the zero time for NULL. The column holds
+// no infinite dates: only nullDate writes it.
+func dateOf(d pgtype.Date) time.Time {
+	if !d.Valid {
+		return time.Time{}
+	}
+	y, m, day := d.Time.Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
 }

@@ -23,6 +23,7 @@ func (r userRepository) Create(ctx context.Context, user identity.User) (core.Us
 		FirstName:         rec.FirstName,
 		LastName:          rec.LastName,
 		Email:             rec.Email,
+		DateOfBirth:       nullDate(rec.DateOfBirth),
 		Role:              rec.Role.String(),
 		PhoneVerifiedAt:   nullMicros(rec.PhoneVerifiedAt),
 		DisabledAt:        nullMicros(rec.DisabledAt),
@@ -44,6 +45,7 @@ func (r userRepository) Update(ctx context.Context, user identity.User) error {
 		FirstName:         rec.FirstName,
 		LastName:          rec.LastName,
 		Email:             rec.Email,
+		DateOfBirth:       nullDate(rec.DateOfBirth),
 		Role:              rec.Role.String(),
 		PhoneVerifiedAt:   nullMicros(rec.PhoneVerifiedAt),
 		DisabledAt:        nullMicros(rec.DisabledAt),
@@ -86,6 +88,10 @@ func userFromRow(row dbsqlc.User) (identity.User, error) {
 	if err != nil {
 		return identity.User{}, fmt.Errorf("sqlite: user %d: stored role: %w", row.ID, err)
 	}
+	dob, err := dateFromNullText(row.DateOfBirth)
+	if err != nil {
+		return identity.User{}, fmt.Errorf("%w: sqlite: user %d: stored date of birth: %w", core.ErrInternal, row.ID, err)
+	}
 	return identity.RehydrateUserRecord(identity.UserRecord{
 		ID:                core.UserID(row.ID),
 		Phone:             row.Phone,
@@ -93,6 +99,7 @@ func userFromRow(row dbsqlc.User) (identity.User, error) {
 		FirstName:         row.FirstName,
 		LastName:          row.LastName,
 		Email:             row.Email,
+		DateOfBirth:       dob,
 		Role:              role,
 		PhoneVerifiedAt:   timeFromNullMicros(row.PhoneVerifiedAt),
 		DisabledAt:        timeFromNullMicros(row.DisabledAt),
@@ -122,4 +129,23 @@ func nullMicros(t time.Time) *int64 {
 	}
 	us := t.UnixMicro()
 	return &us
+}
+
+// nullDate is the stored form of a civil date that may be zero: NULL for the zero time
+// ("unknown"), else its calendar day as TEXT 'YYYY-MM-DD' (see
+// migrations/sqlite/00003_user_date_of_birth.sql).
+func nullDate(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Format(time.DateOnly)
+	return &s
+}
+
+// dateFromNullText reads a stored 'YYYY-MM-DD' date at midnight UTC; NULL is the zero time.
+func dateFromNullText(s *string) (time.Time, error) {
+	if s == nil {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.DateOnly, *s)
 }

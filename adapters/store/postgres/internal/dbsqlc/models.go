@@ -108,4 +108,5 @@ type User struct {
 	DisabledAt        pgtype.Timestamptz
 	PasswordChangedAt pgtype.Timestamptz
 	UpdatedAt         time.Time
+	DateOfBirth       pgtype.Date
 }

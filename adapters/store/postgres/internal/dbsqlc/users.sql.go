@@ -14,7 +14,7 @@ import (
 
 const userGet = `-- name: UserGet :one
 SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
-    phone_verified_at, disabled_at, password_changed_at, updated_at
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
 FROM users
 WHERE id = $1::bigint
 `
@@ -35,13 +35,14 @@ func (q *Queries) UserGet(ctx context.Context, db DBTX, id int64) (User, error) 
 		&i.DisabledAt,
 		&i.PasswordChangedAt,
 		&i.UpdatedAt,
+		&i.DateOfBirth,
 	)
 	return i, err
 }
 
 const userGetByPhone = `-- name: UserGetByPhone :one
 SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
-    phone_verified_at, disabled_at, password_changed_at, updated_at
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
 FROM users
 WHERE phone = $1::text
 `
@@ -62,13 +63,14 @@ func (q *Queries) UserGetByPhone(ctx context.Context, db DBTX, phone string) (Us
 		&i.DisabledAt,
 		&i.PasswordChangedAt,
 		&i.UpdatedAt,
+		&i.DateOfBirth,
 	)
 	return i, err
 }
 
 const userGetForUpdate = `-- name: UserGetForUpdate :one
 SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
-    phone_verified_at, disabled_at, password_changed_at, updated_at
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
 FROM users
 WHERE id = $1::bigint
 FOR NO KEY UPDATE
@@ -94,19 +96,21 @@ func (q *Queries) UserGetForUpdate(ctx context.Context, db DBTX, id int64) (User
 		&i.DisabledAt,
 		&i.PasswordChangedAt,
 		&i.UpdatedAt,
+		&i.DateOfBirth,
 	)
 	return i, err
 }
 
 const userInsert = `-- name: UserInsert :one
 INSERT INTO users (
-    phone, password_hash, first_name, last_name, email, role,
+    phone, password_hash, first_name, last_name, email, date_of_birth, role,
     phone_verified_at, disabled_at, password_changed_at, created_at, updated_at
 )
 VALUES (
-    $1::text, $2::text, $3::text, $4::text, $5::text, $6::text,
-    $7::timestamptz, $8::timestamptz,
-    $9::timestamptz, $10::timestamptz, $11::timestamptz
+    $1::text, $2::text, $3::text, $4::text, $5::text,
+    $6::date, $7::text,
+    $8::timestamptz, $9::timestamptz,
+    $10::timestamptz, $11::timestamptz, $12::timestamptz
 )
 RETURNING id
 `
@@ -117,6 +121,7 @@ type UserInsertParams struct {
 	FirstName         string
 	LastName          string
 	Email             string
+	DateOfBirth       pgtype.Date
 	Role              string
 	PhoneVerifiedAt   pgtype.Timestamptz
 	DisabledAt        pgtype.Timestamptz
@@ -132,6 +137,7 @@ func (q *Queries) UserInsert(ctx context.Context, db DBTX, arg UserInsertParams)
 		arg.FirstName,
 		arg.LastName,
 		arg.Email,
+		arg.DateOfBirth,
 		arg.Role,
 		arg.PhoneVerifiedAt,
 		arg.DisabledAt,
@@ -150,12 +156,13 @@ SET password_hash = $1::text,
     first_name = $2::text,
     last_name = $3::text,
     email = $4::text,
-    role = $5::text,
-    phone_verified_at = $6::timestamptz,
-    disabled_at = $7::timestamptz,
-    password_changed_at = $8::timestamptz,
-    updated_at = $9::timestamptz
-WHERE id = $10::bigint
+    date_of_birth = $5::date,
+    role = $6::text,
+    phone_verified_at = $7::timestamptz,
+    disabled_at = $8::timestamptz,
+    password_changed_at = $9::timestamptz,
+    updated_at = $10::timestamptz
+WHERE id = $11::bigint
 `
 
 type UserUpdateParams struct {
@@ -163,6 +170,7 @@ type UserUpdateParams struct {
 	FirstName         string
 	LastName          string
 	Email             string
+	DateOfBirth       pgtype.Date
 	Role              string
 	PhoneVerifiedAt   pgtype.Timestamptz
 	DisabledAt        pgtype.Timestamptz
@@ -178,6 +186,7 @@ func (q *Queries) UserUpdate(ctx context.Context, db DBTX, arg UserUpdateParams)
 		arg.FirstName,
 		arg.LastName,
 		arg.Email,
+		arg.DateOfBirth,
 		arg.Role,
 		arg.PhoneVerifiedAt,
 		arg.DisabledAt,

@@ -127,4 +127,5 @@ type User struct {
 	DisabledAt        *int64
 	PasswordChangedAt *int64
 	UpdatedAt         int64
+	DateOfBirth       *string
 }

@@ -22,7 +22,7 @@ func (q *Queries) UserExists(ctx context.Context, db DBTX, id int64) (int64, err
 
 const userGet = `-- name: UserGet :one
 SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
-    phone_verified_at, disabled_at, password_changed_at, updated_at
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
 FROM users
 WHERE id = ?1
 `
@@ -43,13 +43,14 @@ func (q *Queries) UserGet(ctx context.Context, db DBTX, id int64) (User, error) 
 		&i.DisabledAt,
 		&i.PasswordChangedAt,
 		&i.UpdatedAt,
+		&i.DateOfBirth,
 	)
 	return i, err
 }
 
 const userGetByPhone = `-- name: UserGetByPhone :one
 SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
-    phone_verified_at, disabled_at, password_changed_at, updated_at
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
 FROM users
 WHERE phone = ?1
 `
@@ -70,17 +71,18 @@ func (q *Queries) UserGetByPhone(ctx context.Context, db DBTX, phone string) (Us
 		&i.DisabledAt,
 		&i.PasswordChangedAt,
 		&i.UpdatedAt,
+		&i.DateOfBirth,
 	)
 	return i, err
 }
 
 const userInsert = `-- name: UserInsert :one
 INSERT INTO users (
-    phone, password_hash, first_name, last_name, email, role,
+    phone, password_hash, first_name, last_name, email, date_of_birth, role,
     phone_verified_at, disabled_at, password_changed_at, created_at, updated_at
 ) VALUES (
-    ?1, ?2, ?3, ?4, ?5, ?6,
-    ?7, ?8, ?9, ?10, ?11
+    ?1, ?2, ?3, ?4, ?5, ?6, ?7,
+    ?8, ?9, ?10, ?11, ?12
 )
 RETURNING id
 `
@@ -91,6 +93,7 @@ type UserInsertParams struct {
 	FirstName         string
 	LastName          string
 	Email             string
+	DateOfBirth       *string
 	Role              string
 	PhoneVerifiedAt   *int64
 	DisabledAt        *int64
@@ -106,6 +109,7 @@ func (q *Queries) UserInsert(ctx context.Context, db DBTX, arg UserInsertParams)
 		arg.FirstName,
 		arg.LastName,
 		arg.Email,
+		arg.DateOfBirth,
 		arg.Role,
 		arg.PhoneVerifiedAt,
 		arg.DisabledAt,
@@ -124,12 +128,13 @@ UPDATE users SET
     first_name = ?2,
     last_name = ?3,
     email = ?4,
-    role = ?5,
-    phone_verified_at = ?6,
-    disabled_at = ?7,
-    password_changed_at = ?8,
-    updated_at = ?9
-WHERE id = ?10
+    date_of_birth = ?5,
+    role = ?6,
+    phone_verified_at = ?7,
+    disabled_at = ?8,
+    password_changed_at = ?9,
+    updated_at = ?10
+WHERE id = ?11
 `
 
 type UserUpdateParams struct {
@@ -137,6 +142,7 @@ type UserUpdateParams struct {
 	FirstName         string
 	LastName          string
 	Email             string
+	DateOfBirth       *string
 	Role              string
 	PhoneVerifiedAt   *int64
 	DisabledAt        *int64
@@ -152,6 +158,7 @@ func (q *Queries) UserUpdate(ctx context.Context, db DBTX, arg UserUpdateParams)
 		arg.FirstName,
 		arg.LastName,
 		arg.Email,
+		arg.DateOfBirth,
 		arg.Role,
 		arg.PhoneVerifiedAt,
 		arg.DisabledAt,
