@@ -1,0 +1,125 @@
+// Package accountstest gives the tests of the accounts service real adapters without
+// importing them from app/accounts: a migrated in-memory SQLite store that records the jobs
+// its committed transactions enqueued (and can be told to fail a transaction after its
+// function ran), and the in-memory rate limiter. Both read the test's clock.
+package accountstest
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/talabin/talabin/adapters/ratelimit/memory"
+	"github.com/talabin/talabin/adapters/store/sqlite"
+	"github.com/talabin/talabin/ports"
+)
+
+// Store is a migrated in-memory SQLite [ports.Store] that remembers every job enqueued by a
+// committed [Store.InTx]. It is safe for concurrent use.
+type Store struct {
+	ports.Store
+
+	mu       sync.Mutex
+	jobs     []ports.Job
+	failNext error
+}
+
+// NewStore opens and migrates a private in-memory SQLite store on clock, closed at the end
+// of the test.
+func NewStore(t *testing.T, clock ports.Clock) *Store {
+	t.Helper()
+	s, err := sqlite.Open(t.Context(), sqlite.MemoryPath, sqlite.Options{Clock: clock})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	require.NoError(t, s.Migrate(t.Context()))
+	return &Store{Store: s}
+}
+
+// FailNextTx makes the next InTx return err after its function succeeded, so the store
+// rolls back everything the function wrote.
+func (s *Store) FailNextTx(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext = err
+}
+
+// Jobs returns the committed jobs of kind, oldest first.
+func (s *Store) Jobs(kind string) []ports.Job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []ports.Job
+	for _, j := range s.jobs {
+		if j.Kind == kind {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// InTx runs fn in the underlying store's transaction and records the jobs it enqueued once
+// the transaction commits.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx ports.Tx) error) error {
+	s.mu.Lock()
+	fail := s.failNext
+	s.failNext = nil
+	s.mu.Unlock()
+	var pending []ports.Job
+	err := s.Store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
+		pending = pending[:0]
+		if err := fn(ctx, recordingTx{Tx: tx, jobs: &pending}); err != nil {
+			return err
+		}
+		return fail
+	})
+	if err == nil {
+		s.mu.Lock()
+		s.jobs = append(s.jobs, pending...)
+		s.mu.Unlock()
+	}
+	return err
+}
+
+// Depth counts the jobs of kind waiting in the underlying queue.
+func (s *Store) Depth(t *testing.T, kind string) int {
+	t.Helper()
+	var n int
+	require.NoError(t, s.Snapshot(t.Context(), func(ctx context.Context, tx ports.Tx) error {
+		var err error
+		n, err = tx.Jobs().Depth(ctx, kind)
+		return err
+	}))
+	return n
+}
+
+// recordingTx is a transaction whose job queue records what it inserted.
+type recordingTx struct {
+	ports.Tx
+	jobs *[]ports.Job
+}
+
+func (t recordingTx) Jobs() ports.JobQueue {
+	return recordingQueue{JobQueue: t.Tx.Jobs(), jobs: t.jobs}
+}
+
+type recordingQueue struct {
+	ports.JobQueue
+	jobs *[]ports.Job
+}
+
+func (q recordingQueue) Enqueue(ctx context.Context, job ports.Job) (bool, error) {
+	inserted, err := q.JobQueue.Enqueue(ctx, job)
+	if err == nil && inserted {
+		*q.jobs = append(*q.jobs, job)
+	}
+	return inserted, err
+}
+
+// NewLimiter returns the in-memory rate limiter on clock.
+func NewLimiter(t *testing.T, clock ports.Clock) ports.RateLimiter {
+	t.Helper()
+	l, err := memory.New(memory.Options{Clock: clock})
+	require.NoError(t, err)
+	return l
+}
