@@ -9,9 +9,18 @@ import (
 )
 
 // NewRouter returns the HTTP handler of the API: [NewMux] with the operational endpoints of
-// API.md §3.14, GET /healthz and GET /readyz (see [Health]).
-func NewRouter(logger *slog.Logger, readiness *Readiness) http.Handler {
-	return NewMux(logger, Health(logger, readiness))
+// API.md §3.14, GET /healthz and GET /readyz (see [Health]), and the identity endpoints of
+// API.md §3.1 configured by auth (see [NewAuth]; a nil auth.Logger means logger). It fails
+// when auth is invalid.
+func NewRouter(logger *slog.Logger, readiness *Readiness, auth AuthConfig) (http.Handler, error) {
+	if auth.Logger == nil {
+		auth.Logger = logger
+	}
+	a, err := NewAuth(auth)
+	if err != nil {
+		return nil, err
+	}
+	return NewMux(logger, Health(logger, readiness), a.Routes), nil
 }
 
 // NewMux returns a chi router with the API's middleware and conventions, on which each

@@ -27,7 +27,9 @@ func setup(t *testing.T, timeout time.Duration, checks ...httpapi.ReadinessCheck
 	readiness, err := httpapi.NewReadiness(checks, timeout)
 	require.NoError(t, err)
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	return testBundle{handler: httpapi.NewRouter(logger, readiness), readiness: readiness}
+	handler, err := httpapi.NewRouter(logger, readiness, testAuthConfig(newFakeAccounts(), newCountingLimiter()))
+	require.NoError(t, err)
+	return testBundle{handler: handler, readiness: readiness}
 }
 
 // get serves one GET request and returns the status, Content-Type and decoded JSON body.
