@@ -20,18 +20,23 @@ type BuildInfo struct {
 	GoVersion string
 }
 
-// App is the bundled Talabin application: the HTTP server and its lifecycle.
+// App is the bundled Talabin application: the HTTP server, the background job workers and
+// their lifecycle.
 type App struct {
 	cfg       config.Config
 	logger    *slog.Logger
 	server    *http.Server
 	readiness *httpapi.Readiness
+	jobs      *JobRunner
 	build     BuildInfo
 }
 
-// NewApp returns an App that serves server and drains readiness on shutdown.
-func NewApp(cfg config.Config, logger *slog.Logger, server *http.Server, readiness *httpapi.Readiness, build BuildInfo) *App {
-	return &App{cfg: cfg, logger: logger, server: server, readiness: readiness, build: build}
+// NewApp returns an App that serves server, works jobs (nil: no workers) and drains
+// readiness on shutdown.
+func NewApp(cfg config.Config, logger *slog.Logger, server *http.Server, readiness *httpapi.Readiness,
+	jobs *JobRunner, build BuildInfo,
+) *App {
+	return &App{cfg: cfg, logger: logger, server: server, readiness: readiness, jobs: jobs, build: build}
 }
 
 // Run listens on HTTP_ADDR and serves until ctx is done, then shuts down gracefully as
@@ -45,18 +50,25 @@ func (a *App) Run(ctx context.Context) error {
 	return a.Serve(ctx, ln)
 }
 
-// Serve serves HTTP on ln until ctx is done and then shuts down: /readyz turns 503 first, the
-// listener closes, and in-flight requests get SHUTDOWN_TIMEOUT to finish. It returns nil after
-// a clean drain, and an error when serving fails or requests were still running at the
-// deadline (they are then cut off). Serve closes ln.
+// Serve starts the job workers, serves HTTP on ln until ctx is done and then shuts down:
+// /readyz turns 503 first, the listener closes, in-flight requests get SHUTDOWN_TIMEOUT to
+// finish, and then running jobs get what is left of it. It returns nil after a clean drain,
+// and an error when serving fails or requests or jobs were still running at the deadline
+// (they are then cut off). Serve closes ln.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.logStartup(ln.Addr())
+	if a.jobs != nil {
+		if err := a.jobs.Start(ctx); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("start job workers: %w", err)
+		}
+	}
 	served := make(chan error, 1)
 	go func() { served <- a.server.Serve(ln) }()
 
 	select {
 	case err := <-served:
-		return fmt.Errorf("serve http: %w", err)
+		return errors.Join(fmt.Errorf("serve http: %w", err), a.stopJobs(context.WithoutCancel(ctx)))
 	case <-ctx.Done():
 	}
 
@@ -66,12 +78,28 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	if err := a.server.Shutdown(shutdownCtx); err != nil {
 		closeErr := a.server.Close()
-		return fmt.Errorf("shutdown: requests still running after %s: %w", a.cfg.ShutdownTimeout, errors.Join(err, closeErr))
+		return errors.Join(
+			fmt.Errorf("shutdown: requests still running after %s: %w", a.cfg.ShutdownTimeout, errors.Join(err, closeErr)),
+			a.stopJobs(shutdownCtx))
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve http: %w", err)
+		return errors.Join(fmt.Errorf("serve http: %w", err), a.stopJobs(shutdownCtx))
+	}
+	if err := a.stopJobs(shutdownCtx); err != nil {
+		return err
 	}
 	a.logger.Info("stopped")
+	return nil
+}
+
+// stopJobs stops the job workers, letting running jobs finish until ctx ends.
+func (a *App) stopJobs(ctx context.Context) error {
+	if a.jobs == nil {
+		return nil
+	}
+	if err := a.jobs.Stop(ctx); err != nil {
+		return fmt.Errorf("stop job workers: %w", err)
+	}
 	return nil
 }
 

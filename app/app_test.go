@@ -65,7 +65,7 @@ func setupSlow(t *testing.T, shutdownTimeout string) slowBundle {
 	readiness, err := app.NewReadiness(app.ReadinessChecks(pingStore{}))
 	require.NoError(t, err)
 	b := slowBundle{
-		router:    httpapi.NewRouter(logger, readiness),
+		router:    httpapi.NewMux(logger, httpapi.Health(logger, readiness)),
 		readiness: readiness,
 		started:   make(chan struct{}),
 		release:   make(chan struct{}),
@@ -77,7 +77,7 @@ func setupSlow(t *testing.T, shutdownTimeout string) slowBundle {
 		<-b.release
 		_, _ = io.WriteString(w, "done")
 	})
-	b.app = app.NewApp(cfg, logger, app.NewHTTPServer(cfg, mux, logger), readiness, app.BuildInfo{Version: "test"})
+	b.app = app.NewApp(cfg, logger, app.NewHTTPServer(cfg, mux, logger), readiness, nil, app.BuildInfo{Version: "test"})
 	return b
 }
 
@@ -174,8 +174,8 @@ func TestServeReportsRequestsCutOffAtShutdownTimeout(t *testing.T) {
 func TestInitializeAppServesHealthz(t *testing.T) {
 	t.Parallel()
 	cfg := loadConfig(t, map[string]string{})
-	var logs bytes.Buffer
-	a, cleanup, err := app.InitializeApp(t.Context(), cfg, &logs, app.BuildInfo{Version: "v1.2.3", GoVersion: "go1.26"})
+	logs := &lockedBuffer{}
+	a, cleanup, err := app.InitializeApp(t.Context(), cfg, logs, app.BuildInfo{Version: "v1.2.3", GoVersion: "go1.26"})
 	require.NoError(t, err)
 	t.Cleanup(cleanup)
 	ln := listen(t)

@@ -15,17 +15,29 @@ import (
 var loggerSet = wire.NewSet(NewLogger)
 
 // httpSet provides the readiness checks, the router and the HTTP server.
-var httpSet = wire.NewSet(ReadinessChecks, NewReadiness, httpapi.NewRouter, NewHTTPServer)
+var httpSet = wire.NewSet(ReadinessChecks, NewReadiness, NewAuthConfig, httpapi.NewRouter, NewHTTPServer)
 
 // storeSet provides the store the configuration selects, migrated.
 var storeSet = wire.NewSet(OpenDatabase, MigratedStore)
 
+// providerSet provides the outbound adapters the configuration selects: SMS and rate limits.
+var providerSet = wire.NewSet(NewSMSSender, NewRateLimiter)
+
+// accountsSet provides the identity use cases, their keys and their SMS worker.
+var accountsSet = wire.NewSet(
+	NewClock, DeriveKeys, NewSecurityLogger, NewAccessTokens, NewPasswordHasher, AccountsConfig, NewAccounts,
+)
+
+// jobsSet provides the background workers and the runner that works them.
+var jobsSet = wire.NewSet(NewWorkers, NewJobRunner)
+
 // appSet provides the App itself.
 var appSet = wire.NewSet(NewApp)
 
-// InitializeApp builds the App from its configuration: config → logger → store → router →
-// server. The cleanup closes what it opened.
+// InitializeApp builds the App from its configuration: config → logger → store, SMS and
+// rate limiter → accounts service → router → server, and the job workers. The cleanup closes
+// what it opened.
 func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build BuildInfo) (*App, func(), error) {
-	wire.Build(loggerSet, storeSet, httpSet, appSet)
+	wire.Build(loggerSet, storeSet, providerSet, accountsSet, jobsSet, httpSet, appSet)
 	return nil, nil, nil
 }

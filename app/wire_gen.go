@@ -15,8 +15,9 @@ import (
 
 // Injectors from wire.go:
 
-// InitializeApp builds the App from its configuration: config → logger → store → router →
-// server. The cleanup closes what it opened.
+// InitializeApp builds the App from its configuration: config → logger → store, SMS and
+// rate limiter → accounts service → router → server, and the job workers. The cleanup closes
+// what it opened.
 func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build BuildInfo) (*App, func(), error) {
 	logger := NewLogger(cfg, out)
 	database, cleanup, err := OpenDatabase(ctx, cfg, logger)
@@ -34,10 +35,66 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		cleanup()
 		return nil, nil, err
 	}
-	handler := httpapi.NewRouter(logger, readiness)
+	keys, err := DeriveKeys(cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	serviceConfig := AccountsConfig(cfg, keys)
+	rateLimiter, cleanup2, err := NewRateLimiter(ctx, cfg, logger)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	clock := NewClock()
+	accessTokens, err := NewAccessTokens(cfg, keys, clock)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	passwordHasher, err := NewPasswordHasher()
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	securityLogger := NewSecurityLogger(logger)
+	accounts, err := NewAccounts(serviceConfig, store, rateLimiter, clock, accessTokens, passwordHasher, securityLogger, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	authConfig := NewAuthConfig(cfg, keys, accounts, rateLimiter, securityLogger, logger)
+	handler, err := httpapi.NewRouter(logger, readiness, authConfig)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	server := NewHTTPServer(cfg, handler, logger)
-	app := NewApp(cfg, logger, server, readiness, build)
+	smsSender, err := NewSMSSender(cfg, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	workers, err := NewWorkers(serviceConfig, store, smsSender, clock, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	jobRunner, err := NewJobRunner(database, workers, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	app := NewApp(cfg, logger, server, readiness, jobRunner, build)
 	return app, func() {
+		cleanup2()
 		cleanup()
 	}, nil
 }
@@ -48,10 +105,21 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 var loggerSet = wire.NewSet(NewLogger)
 
 // httpSet provides the readiness checks, the router and the HTTP server.
-var httpSet = wire.NewSet(ReadinessChecks, NewReadiness, httpapi.NewRouter, NewHTTPServer)
+var httpSet = wire.NewSet(ReadinessChecks, NewReadiness, NewAuthConfig, httpapi.NewRouter, NewHTTPServer)
 
 // storeSet provides the store the configuration selects, migrated.
 var storeSet = wire.NewSet(OpenDatabase, MigratedStore)
+
+// providerSet provides the outbound adapters the configuration selects: SMS and rate limits.
+var providerSet = wire.NewSet(NewSMSSender, NewRateLimiter)
+
+// accountsSet provides the identity use cases, their keys and their SMS worker.
+var accountsSet = wire.NewSet(
+	NewClock, DeriveKeys, NewSecurityLogger, NewAccessTokens, NewPasswordHasher, AccountsConfig, NewAccounts,
+)
+
+// jobsSet provides the background workers and the runner that works them.
+var jobsSet = wire.NewSet(NewWorkers, NewJobRunner)
 
 // appSet provides the App itself.
 var appSet = wire.NewSet(NewApp)

@@ -10,6 +10,7 @@ package config
 import (
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"time"
@@ -24,6 +25,13 @@ type Config struct {
 	// 50 characters, at least 5 distinct ones, and not a known placeholder. In DEBUG mode an
 	// empty value is replaced by a random per-process key and SecretKeyGenerated is set.
 	SecretKey string `env:"SECRET_KEY"`
+	// SecretKeyFallbacks are earlier SECRET_KEY values, newest first (SECRET_KEY_FALLBACKS,
+	// comma-separated, so a key may not contain a comma). They only verify: tokens, codes and
+	// sealed values made under one stay valid after a rotation, and nothing new is made with
+	// them. Keep a retired key here at least as long as the refresh token lifetime, then drop
+	// it. When Debug is false each follows SECRET_KEY's rules; none may repeat SECRET_KEY or
+	// another entry.
+	SecretKeyFallbacks []string `env:"SECRET_KEY_FALLBACKS"`
 	// Debug turns on development mode (DEBUG, default false). Production rules apply when false.
 	Debug bool `env:"DEBUG" envDefault:"false"`
 	// AllowedHosts are the host names the API answers to (ALLOWED_HOSTS, comma-separated).
@@ -32,6 +40,15 @@ type Config struct {
 	// CORSAllowedOrigins are the exact browser origins allowed cross-origin access
 	// (CORS_ALLOWED_ORIGINS, comma-separated, e.g. https://app.example.com).
 	CORSAllowedOrigins []string `env:"CORS_ALLOWED_ORIGINS"`
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For the app believes when it
+	// finds a client's IP address for rate limits and logs (TRUSTED_PROXIES, comma-separated
+	// IP addresses or CIDR prefixes; a bare address is a /32 or /128). Empty: the connection's
+	// peer is the client.
+	TrustedProxies []netip.Prefix `env:"TRUSTED_PROXIES"`
+	// CookieSecure sets the Secure attribute of the cookies of cookie mode (COOKIE_SECURE,
+	// default true). It may be false only when Debug is true, for a browser on
+	// http://localhost.
+	CookieSecure bool `env:"COOKIE_SECURE" envDefault:"true"`
 	// HTTPAddr is the address the HTTP server listens on (HTTP_ADDR, default ":8000").
 	HTTPAddr string `env:"HTTP_ADDR" envDefault:":8000"`
 	// LogLevel is the lowest level logged (LOG_LEVEL: debug, info, warn or error; default info).
@@ -73,10 +90,73 @@ type Config struct {
 	RedisPassword string `env:"REDIS_PASSWORD"`
 	RedisDB       int    `env:"REDIS_DB" envDefault:"0"`
 
-	// KavenegarAPIKey is the Kavenegar SMS API key (KAVENEGAR_API_KEY).
+	// SMSProviders is the ordered failover chain of SMS providers (SMS_PROVIDERS,
+	// comma-separated names from kavenegar, ghasedak, ippanel, or console alone): a message goes
+	// to the first, and to the next only when a provider is unavailable. Default console when
+	// Debug is true; required when Debug is false, where console (which logs codes instead of
+	// sending them) is refused. Each provider listed needs its own settings below.
+	SMSProviders []string `env:"SMS_PROVIDERS"`
+	// SMSDailyBudget caps the SMS messages the app sends in one day across every number
+	// (SMS_DAILY_BUDGET, default 10000, at least 1), so that abuse cannot run up the
+	// provider's bill.
+	SMSDailyBudget int `env:"SMS_DAILY_BUDGET" envDefault:"10000"`
+
+	// KavenegarAPIKey is the Kavenegar SMS API key (KAVENEGAR_API_KEY); required when
+	// SMSProviders lists kavenegar.
 	KavenegarAPIKey string `env:"KAVENEGAR_API_KEY"`
-	// SMSSender is the SMS sender line number (SMS_SENDER).
+	// SMSSender is the Kavenegar line number texts are sent from (SMS_SENDER); empty sends
+	// from the account's default line. OTPs go through a template, where Kavenegar picks the
+	// line.
 	SMSSender string `env:"SMS_SENDER"`
+	// KavenegarOTPTemplate is the approved verify/lookup template that carries the code as
+	// %token (KAVENEGAR_OTP_TEMPLATE, default "talabin-otp").
+	KavenegarOTPTemplate string `env:"KAVENEGAR_OTP_TEMPLATE" envDefault:"talabin-otp"`
+	// KavenegarBaseURL overrides Kavenegar's API root (KAVENEGAR_BASE_URL, an http or https
+	// URL, for a fake in tests); empty means the real one.
+	KavenegarBaseURL string `env:"KAVENEGAR_BASE_URL"`
+
+	// GhasedakAPIKey is the Ghasedak API key (GHASEDAK_API_KEY); required when SMSProviders
+	// lists ghasedak.
+	GhasedakAPIKey string `env:"GHASEDAK_API_KEY"`
+	// GhasedakLineNumber is the Ghasedak line texts are sent from (GHASEDAK_LINE_NUMBER);
+	// required when SMSProviders lists ghasedak.
+	GhasedakLineNumber string `env:"GHASEDAK_LINE_NUMBER"`
+	// GhasedakOTPTemplate is the panel's OTP template (GHASEDAK_OTP_TEMPLATE, default
+	// "talabin-otp").
+	GhasedakOTPTemplate string `env:"GHASEDAK_OTP_TEMPLATE" envDefault:"talabin-otp"`
+	// GhasedakOTPParam is the template input that carries the code (GHASEDAK_OTP_PARAM,
+	// default "Code").
+	GhasedakOTPParam string `env:"GHASEDAK_OTP_PARAM" envDefault:"Code"`
+	// GhasedakBaseURL overrides Ghasedak's web service root (GHASEDAK_BASE_URL, an http or
+	// https URL, for a fake in tests); empty means the real one.
+	GhasedakBaseURL string `env:"GHASEDAK_BASE_URL"`
+
+	// IPPanelAPIKey is the IPPanel access key (IPPANEL_API_KEY); required when SMSProviders
+	// lists ippanel.
+	IPPanelAPIKey string `env:"IPPANEL_API_KEY"`
+	// IPPanelSender is the IPPanel line messages are sent from, in E.164 form such as
+	// +983000505 (IPPANEL_SENDER); required when SMSProviders lists ippanel.
+	IPPanelSender string `env:"IPPANEL_SENDER"`
+	// IPPanelOTPPattern is the code IPPanel gave the approved OTP pattern
+	// (IPPANEL_OTP_PATTERN); required when SMSProviders lists ippanel.
+	IPPanelOTPPattern string `env:"IPPANEL_OTP_PATTERN"`
+	// IPPanelOTPParam is the pattern placeholder that carries the code (IPPANEL_OTP_PARAM,
+	// default "code").
+	IPPanelOTPParam string `env:"IPPANEL_OTP_PARAM" envDefault:"code"`
+	// IPPanelBaseURL overrides IPPanel's API root (IPPANEL_BASE_URL, an http or https URL, for
+	// a fake in tests); empty means the real one.
+	IPPanelBaseURL string `env:"IPPANEL_BASE_URL"`
+
+	// OTPTTL is how long a one-time code stays valid (OTP_TTL, a Go duration, default 5m,
+	// above zero and at most 10m).
+	OTPTTL time.Duration `env:"OTP_TTL" envDefault:"5m"`
+	// OTPExposeCode is a development switch that shows OTP codes to the API client, so that
+	// local clients and end-to-end tests can sign in without an SMS (OTP_EXPOSE_CODE, default
+	// false). It is refused when Debug is false.
+	OTPExposeCode bool `env:"OTP_EXPOSE_CODE" envDefault:"false"`
+	// OTPSignup lets send-otp and verify-otp create the account of an unknown phone number,
+	// the OTP-only sign-up of API.md §3.1 (OTP_SIGNUP, default false).
+	OTPSignup bool `env:"OTP_SIGNUP" envDefault:"false"`
 
 	// TransactionFee is the trading fee rate (TRANSACTION_FEE_PERCENTAGE, a percentage from 0
 	// to 100 with at most two decimals, default "0.5", parsed by [core.ParseFeePercent]).
@@ -100,6 +180,18 @@ type Config struct {
 	// random key; tokens signed with it do not survive a restart. The app logs a warning.
 	SecretKeyGenerated bool `env:"-"`
 }
+
+// The SMS providers [Config.SMSProviders] may name.
+const (
+	// SMSConsole logs messages instead of sending them; development only.
+	SMSConsole = "console"
+	// SMSKavenegar is Kavenegar (adapters/sms/kavenegar).
+	SMSKavenegar = "kavenegar"
+	// SMSGhasedak is Ghasedak (adapters/sms/ghasedak).
+	SMSGhasedak = "ghasedak"
+	// SMSIPPanel is IPPanel (adapters/sms/ippanel).
+	SMSIPPanel = "ippanel"
+)
 
 // DatabaseEngine names the store implementation a [Config] selects.
 type DatabaseEngine string

@@ -28,11 +28,14 @@ func (e *Error) Error() string {
 // secretVars are the variables whose values never appear in an error message.
 var secretVars = map[string]bool{
 	"SECRET_KEY":           true,
+	"SECRET_KEY_FALLBACKS": true,
 	"DATABASE_URL":         true,
 	"DB_PASSWORD":          true,
 	"REDIS_URL":            true,
 	"REDIS_PASSWORD":       true,
 	"KAVENEGAR_API_KEY":    true,
+	"GHASEDAK_API_KEY":     true,
+	"IPPANEL_API_KEY":      true,
 	"ZARINPAL_MERCHANT_ID": true,
 	"IDPAY_API_KEY":        true,
 }
@@ -59,12 +62,29 @@ const (
 	ruleKeyLength      = "must be at least 50 characters with at least 5 distinct ones when DEBUG is false"
 	ruleKeyPlaceholder = "must not be a placeholder value when DEBUG is false; generate a random key"
 	ruleMaxPurchase    = "must not be less than MIN_PURCHASE_AMOUNT"
+
+	ruleFallbackKey     = "must list keys of at least 50 characters with at least 5 distinct ones, none a placeholder, when DEBUG is false"
+	ruleFallbackRepeat  = "must not repeat SECRET_KEY or another entry"
+	ruleTrustedProxies  = "must be a comma-separated list of IP addresses or CIDR prefixes, such as 10.0.0.0/8,192.0.2.7"
+	ruleCookieSecure    = "must be true when DEBUG is false: auth cookies travel over HTTPS only"
+	ruleSMSProviders    = "must be a comma-separated list of kavenegar, ghasedak and ippanel, each at most once, or console alone"
+	ruleSMSRequired     = "must list at least one of kavenegar, ghasedak, ippanel when DEBUG is false"
+	ruleSMSConsole      = "must not list console when DEBUG is false: it logs OTP codes instead of sending them"
+	ruleSMSConsoleAlone = "must list console alone: it cannot be chained with real providers"
+	ruleSMSBudget       = "must be a whole number of messages from 1 upwards"
+	ruleProviderSetting = "must be set when SMS_PROVIDERS lists "
+	ruleBaseURL         = "must be an absolute http or https URL"
+	ruleE164Line        = "must be a line number in E.164 form, such as +983000505"
+	ruleOTPTTL          = "must be a duration above 0 and at most 10m, such as 5m"
+	ruleOTPExposeCode   = "must be false when DEBUG is false: it shows OTP codes to API clients"
 )
 
 // parseRules gives the rule reported when a variable cannot be parsed into its field's type.
 // Every variable whose field is not a plain string has an entry (a test checks this).
 var parseRules = map[string]string{
 	"DEBUG":                      ruleBool,
+	"TRUSTED_PROXIES":            ruleTrustedProxies,
+	"COOKIE_SECURE":              ruleBool,
 	"ALLOWED_HOSTS":              ruleHosts,
 	"CORS_ALLOWED_ORIGINS":       ruleOrigins,
 	"LOG_LEVEL":                  ruleLogLevel,
@@ -79,4 +99,8 @@ var parseRules = map[string]string{
 	"MAX_PURCHASE_AMOUNT":        ruleRials,
 	"MIN_DEPOSIT_AMOUNT":         ruleRials,
 	"MIN_WITHDRAWAL_AMOUNT":      ruleRials,
+	"SMS_DAILY_BUDGET":           ruleSMSBudget,
+	"OTP_TTL":                    ruleOTPTTL,
+	"OTP_EXPOSE_CODE":            ruleBool,
+	"OTP_SIGNUP":                 ruleBool,
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/core/identity"
 )
 
 // minSecretKeyLength and minSecretKeyDistinct are Django's own thresholds for a production
@@ -54,13 +56,24 @@ func Load(environ map[string]string) (Config, error) {
 				}
 				return b, nil
 			},
+			reflect.TypeFor[[]netip.Prefix](): func(v string) (any, error) {
+				return parsePrefixes(v)
+			},
 		},
 	}
 	if err := env.ParseWithOptions(&cfg, opts); err != nil {
 		return Config{}, parseError(err, environ)
 	}
+	cfg.SecretKeyFallbacks = trimList(cfg.SecretKeyFallbacks)
 	cfg.AllowedHosts = trimList(cfg.AllowedHosts)
 	cfg.CORSAllowedOrigins = trimList(cfg.CORSAllowedOrigins)
+	cfg.SMSProviders = trimList(cfg.SMSProviders)
+	for i, p := range cfg.SMSProviders {
+		cfg.SMSProviders[i] = strings.ToLower(p)
+	}
+	if cfg.Debug && len(cfg.SMSProviders) == 0 {
+		cfg.SMSProviders = []string{SMSConsole}
+	}
 	if err := cfg.validate(environ); err != nil {
 		return Config{}, err
 	}
@@ -104,6 +117,9 @@ func (c Config) validate(environ map[string]string) error {
 	if err := c.validateSecretKey(); err != nil {
 		return err
 	}
+	if err := c.validateFallbacks(); err != nil {
+		return err
+	}
 	if !c.Debug && len(c.AllowedHosts) == 0 {
 		return bad("ALLOWED_HOSTS", ruleHostsRequired)
 	}
@@ -116,6 +132,9 @@ func (c Config) validate(environ map[string]string) error {
 		if !isOrigin(o) {
 			return bad("CORS_ALLOWED_ORIGINS", ruleOrigins)
 		}
+	}
+	if !c.Debug && !c.CookieSecure {
+		return bad("COOKIE_SECURE", ruleCookieSecure)
 	}
 	if !isListenAddr(c.HTTPAddr) {
 		return bad("HTTP_ADDR", ruleHTTPAddr)
@@ -152,6 +171,15 @@ func (c Config) validate(environ map[string]string) error {
 	if c.RedisDB < 0 {
 		return bad("REDIS_DB", ruleRedisDB)
 	}
+	if err := c.validateSMS(bad); err != nil {
+		return err
+	}
+	if c.OTPTTL <= 0 || c.OTPTTL > identity.MaxOTPTTL {
+		return bad("OTP_TTL", ruleOTPTTL)
+	}
+	if !c.Debug && c.OTPExposeCode {
+		return bad("OTP_EXPOSE_CODE", ruleOTPExposeCode)
+	}
 	amounts := []struct {
 		name  string
 		value core.Rial
@@ -182,21 +210,102 @@ func (c Config) validateSecretKey() error {
 	if c.Debug {
 		return nil
 	}
-	bad := func(rule string) error { return &Error{Var: "SECRET_KEY", Rule: rule, Value: c.SecretKey} }
 	if c.SecretKey == "" {
-		return bad(ruleKeyRequired)
+		return &Error{Var: "SECRET_KEY", Rule: ruleKeyRequired, Value: c.SecretKey}
 	}
+	if rule := productionKeyRule(c.SecretKey); rule != "" {
+		return &Error{Var: "SECRET_KEY", Rule: rule, Value: c.SecretKey}
+	}
+	return nil
+}
+
+// productionKeyRule returns the production rule that key breaks, or "" when it meets them
+// all: long enough, varied enough, and not a placeholder.
+func productionKeyRule(key string) string {
 	distinct := make(map[rune]bool)
-	for _, r := range c.SecretKey {
+	for _, r := range key {
 		distinct[r] = true
 	}
-	if len(c.SecretKey) < minSecretKeyLength || len(distinct) < minSecretKeyDistinct {
-		return bad(ruleKeyLength)
+	if len(key) < minSecretKeyLength || len(distinct) < minSecretKeyDistinct {
+		return ruleKeyLength
 	}
-	lower := strings.ToLower(c.SecretKey)
+	lower := strings.ToLower(key)
 	for _, p := range secretKeyPlaceholders {
 		if strings.Contains(lower, p) {
-			return bad(ruleKeyPlaceholder)
+			return ruleKeyPlaceholder
+		}
+	}
+	return ""
+}
+
+// validateFallbacks checks SECRET_KEY_FALLBACKS: no entry repeats SECRET_KEY or another
+// (each key's derived key ids must differ), and in production each is as strong as
+// SECRET_KEY must be, because tokens made under a weak old key would otherwise stay valid.
+func (c Config) validateFallbacks() error {
+	bad := func(rule string) error {
+		return &Error{Var: "SECRET_KEY_FALLBACKS", Rule: rule, Value: strings.Join(c.SecretKeyFallbacks, ",")}
+	}
+	seen := map[string]bool{c.SecretKey: true}
+	for _, k := range c.SecretKeyFallbacks {
+		if seen[k] {
+			return bad(ruleFallbackRepeat)
+		}
+		seen[k] = true
+		if !c.Debug && productionKeyRule(k) != "" {
+			return bad(ruleFallbackKey)
+		}
+	}
+	return nil
+}
+
+// validateSMS checks SMS_PROVIDERS, SMS_DAILY_BUDGET and the settings of each provider, in
+// field order. A provider that is listed needs its required settings; base URLs are checked
+// whenever set.
+func (c Config) validateSMS(bad func(name, rule string) error) error {
+	if len(c.SMSProviders) == 0 {
+		return bad("SMS_PROVIDERS", ruleSMSRequired) // Load defaults it to console in DEBUG
+	}
+	listed := make(map[string]bool, len(c.SMSProviders))
+	for _, p := range c.SMSProviders {
+		switch {
+		case p == SMSConsole && !c.Debug:
+			return bad("SMS_PROVIDERS", ruleSMSConsole)
+		case p == SMSConsole && len(c.SMSProviders) > 1:
+			return bad("SMS_PROVIDERS", ruleSMSConsoleAlone)
+		case p != SMSConsole && p != SMSKavenegar && p != SMSGhasedak && p != SMSIPPanel, listed[p]:
+			return bad("SMS_PROVIDERS", ruleSMSProviders)
+		}
+		listed[p] = true
+	}
+	if c.SMSDailyBudget < 1 {
+		return bad("SMS_DAILY_BUDGET", ruleSMSBudget)
+	}
+	settings := []struct {
+		name, value, provider string
+		check                 func(string) bool // nil: only required when provider is listed
+		rule                  string
+	}{
+		{"KAVENEGAR_API_KEY", c.KavenegarAPIKey, SMSKavenegar, nil, ""},
+		{"KAVENEGAR_OTP_TEMPLATE", c.KavenegarOTPTemplate, SMSKavenegar, nil, ""},
+		{"KAVENEGAR_BASE_URL", c.KavenegarBaseURL, "", isHTTPURL, ruleBaseURL},
+		{"GHASEDAK_API_KEY", c.GhasedakAPIKey, SMSGhasedak, nil, ""},
+		{"GHASEDAK_LINE_NUMBER", c.GhasedakLineNumber, SMSGhasedak, nil, ""},
+		{"GHASEDAK_OTP_TEMPLATE", c.GhasedakOTPTemplate, SMSGhasedak, nil, ""},
+		{"GHASEDAK_OTP_PARAM", c.GhasedakOTPParam, SMSGhasedak, nil, ""},
+		{"GHASEDAK_BASE_URL", c.GhasedakBaseURL, "", isHTTPURL, ruleBaseURL},
+		{"IPPANEL_API_KEY", c.IPPanelAPIKey, SMSIPPanel, nil, ""},
+		{"IPPANEL_SENDER", c.IPPanelSender, SMSIPPanel, isE164Line, ruleE164Line},
+		{"IPPANEL_OTP_PATTERN", c.IPPanelOTPPattern, SMSIPPanel, nil, ""},
+		{"IPPANEL_OTP_PARAM", c.IPPanelOTPParam, SMSIPPanel, nil, ""},
+		{"IPPANEL_BASE_URL", c.IPPanelBaseURL, "", isHTTPURL, ruleBaseURL},
+	}
+	for _, s := range settings {
+		blank := strings.TrimSpace(s.value) == ""
+		if blank && listed[s.provider] {
+			return bad(s.name, ruleProviderSetting+s.provider)
+		}
+		if !blank && s.check != nil && !s.check(s.value) {
+			return bad(s.name, s.rule)
 		}
 	}
 	return nil
@@ -263,3 +372,44 @@ func isListenAddr(s string) bool {
 }
 
 func isPort(n int) bool { return n >= 1 && n <= 65535 }
+
+// isHTTPURL reports whether s is an absolute http or https URL, as the SMS adapters require
+// of a base URL.
+func isHTTPURL(s string) bool { return isURL(s, "http", "https") }
+
+// isE164Line reports whether s is "+" followed by at least three digits, as IPPanel requires
+// of a line number.
+func isE164Line(s string) bool {
+	return len(s) >= 4 && s[0] == '+' && strings.TrimLeft(s[1:], "0123456789") == ""
+}
+
+// parsePrefixes parses a comma-separated list of IP addresses and CIDR prefixes, skipping
+// empty items. A bare address becomes a one-address prefix (an IPv4-mapped IPv6 address
+// becomes its IPv4 form, as Go reports peers), and a prefix drops its host bits.
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if strings.Contains(item, "/") {
+			p, err := netip.ParsePrefix(item)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, err
+		}
+		if a.Zone() != "" {
+			return nil, fmt.Errorf("address %q has a zone", item)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}

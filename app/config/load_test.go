@@ -3,6 +3,7 @@ package config_test
 import (
 	"log/slog"
 	"maps"
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,10 +18,18 @@ import (
 // goodSecret is a production-grade key for tests: 64 characters, many distinct.
 const goodSecret = "k8Zq2vR7xN4mT1pW9sL6cY3bH0dF5gJ2aE8uQ7rV4nM1zX6tK9wP3yB0hG5jD2fS"
 
+// oldSecret is a production-grade earlier key for the rotation tests.
+const oldSecret = "Zr4Yw9Tq2Lm7Xc1Vb8Nk3Hs6Jd0Fg5Pa2Qe7Wu4Io9Ty1Rx6Cv3Bn8Mz0Kl5Gh2D"
+
 // production returns the smallest valid production environment plus overrides; an override
 // with the value "<unset>" removes the variable.
 func production(overrides map[string]string) map[string]string {
-	environ := map[string]string{"SECRET_KEY": goodSecret, "ALLOWED_HOSTS": "api.talabin.ir"}
+	environ := map[string]string{
+		"SECRET_KEY":        goodSecret,
+		"ALLOWED_HOSTS":     "api.talabin.ir",
+		"SMS_PROVIDERS":     "kavenegar",
+		"KAVENEGAR_API_KEY": "kv-key",
+	}
 	for k, v := range overrides {
 		if v == "<unset>" {
 			delete(environ, k)
@@ -57,6 +66,19 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, core.Rial(1_000_000_000), cfg.MaxPurchaseAmount)
 	require.Equal(t, core.Rial(10_000), cfg.MinDepositAmount)
 	require.Equal(t, core.Rial(50_000), cfg.MinWithdrawalAmount)
+	require.Empty(t, cfg.SecretKeyFallbacks)
+	require.Empty(t, cfg.TrustedProxies)
+	require.True(t, cfg.CookieSecure)
+	require.Equal(t, []string{config.SMSKavenegar}, cfg.SMSProviders)
+	require.Equal(t, 10_000, cfg.SMSDailyBudget)
+	require.Equal(t, "talabin-otp", cfg.KavenegarOTPTemplate)
+	require.Empty(t, cfg.KavenegarBaseURL)
+	require.Equal(t, "talabin-otp", cfg.GhasedakOTPTemplate)
+	require.Equal(t, "Code", cfg.GhasedakOTPParam)
+	require.Equal(t, "code", cfg.IPPanelOTPParam)
+	require.Equal(t, 5*time.Minute, cfg.OTPTTL)
+	require.False(t, cfg.OTPExposeCode)
+	require.False(t, cfg.OTPSignup)
 }
 
 func TestLoadValues(t *testing.T) {
@@ -77,6 +99,24 @@ func TestLoadValues(t *testing.T) {
 				other, err := config.Load(map[string]string{"DEBUG": "true"})
 				require.NoError(t, err)
 				require.NotEqual(t, cfg.SecretKey, other.SecretKey, "each load draws a new key")
+			},
+		},
+		{
+			name: "DebugDefaultsToConsoleSMS",
+			env:  map[string]string{"DEBUG": "true"},
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, []string{config.SMSConsole}, cfg.SMSProviders)
+			},
+		},
+		{
+			name: "DebugAllowsDevelopmentSwitches",
+			env:  map[string]string{"DEBUG": "true", "SMS_PROVIDERS": "console", "OTP_EXPOSE_CODE": "true", "COOKIE_SECURE": "false"},
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, []string{config.SMSConsole}, cfg.SMSProviders)
+				require.True(t, cfg.OTPExposeCode)
+				require.False(t, cfg.CookieSecure)
 			},
 		},
 		{
@@ -175,6 +215,73 @@ func TestLoadValues(t *testing.T) {
 			},
 		},
 		{
+			name: "SMSFailoverChain",
+			env: production(map[string]string{
+				"SMS_PROVIDERS":        " IPPanel , kavenegar,ghasedak,",
+				"SMS_DAILY_BUDGET":     "500",
+				"KAVENEGAR_BASE_URL":   "http://127.0.0.1:9001",
+				"GHASEDAK_API_KEY":     "gh-key",
+				"GHASEDAK_LINE_NUMBER": "30005006",
+				"GHASEDAK_OTP_PARAM":   "otp",
+				"IPPANEL_API_KEY":      "ip-key",
+				"IPPANEL_SENDER":       "+983000505",
+				"IPPANEL_OTP_PATTERN":  "pat123",
+			}),
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, []string{"ippanel", "kavenegar", "ghasedak"}, cfg.SMSProviders)
+				require.Equal(t, 500, cfg.SMSDailyBudget)
+				require.Equal(t, "http://127.0.0.1:9001", cfg.KavenegarBaseURL)
+				require.Equal(t, "gh-key", cfg.GhasedakAPIKey)
+				require.Equal(t, "30005006", cfg.GhasedakLineNumber)
+				require.Equal(t, "otp", cfg.GhasedakOTPParam)
+				require.Equal(t, "ip-key", cfg.IPPanelAPIKey)
+				require.Equal(t, "+983000505", cfg.IPPanelSender)
+				require.Equal(t, "pat123", cfg.IPPanelOTPPattern)
+			},
+		},
+		{
+			name: "OTPSettings",
+			env:  production(map[string]string{"OTP_TTL": "10m", "OTP_SIGNUP": "true", "OTP_EXPOSE_CODE": "false"}),
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, 10*time.Minute, cfg.OTPTTL)
+				require.True(t, cfg.OTPSignup)
+				require.False(t, cfg.OTPExposeCode)
+			},
+		},
+		{
+			name: "TrustedProxies",
+			env:  production(map[string]string{"TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32, ::1, ::ffff:198.51.100.1, 172.16.5.4/12,"}),
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, []netip.Prefix{
+					netip.MustParsePrefix("10.0.0.0/8"),
+					netip.MustParsePrefix("192.0.2.7/32"),
+					netip.MustParsePrefix("2001:db8::/32"),
+					netip.MustParsePrefix("::1/128"),
+					netip.MustParsePrefix("198.51.100.1/32"),
+					netip.MustParsePrefix("172.16.0.0/12"),
+				}, cfg.TrustedProxies)
+			},
+		},
+		{
+			name: "SecretKeyFallbacks",
+			env:  production(map[string]string{"SECRET_KEY_FALLBACKS": " " + oldSecret + " , " + strings.ToLower(oldSecret)}),
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, []string{oldSecret, strings.ToLower(oldSecret)}, cfg.SecretKeyFallbacks)
+			},
+		},
+		{
+			name: "DebugAcceptsWeakFallback",
+			env:  map[string]string{"DEBUG": "true", "SECRET_KEY": "dev", "SECRET_KEY_FALLBACKS": "older-dev"},
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, []string{"older-dev"}, cfg.SecretKeyFallbacks)
+			},
+		},
+		{
 			name: "ProviderKeys",
 			env: production(map[string]string{
 				"KAVENEGAR_API_KEY": "kv", "SMS_SENDER": "10008663", "ZARINPAL_MERCHANT_ID": "zp", "IDPAY_API_KEY": "ip",
@@ -241,6 +348,41 @@ func TestLoadRejects(t *testing.T) {
 		{"MaxBelowMin", production(map[string]string{"MAX_PURCHASE_AMOUNT": "50000"}), `config: MAX_PURCHASE_AMOUNT: must not be less than MIN_PURCHASE_AMOUNT (100000), got "50000"`},
 		{"MinDepositNegative", production(map[string]string{"MIN_DEPOSIT_AMOUNT": "-10000"}), `config: MIN_DEPOSIT_AMOUNT: must be a positive whole number of rials, got "-10000"`},
 		{"MinWithdrawalZero", production(map[string]string{"MIN_WITHDRAWAL_AMOUNT": "0"}), `config: MIN_WITHDRAWAL_AMOUNT: must be a positive whole number of rials, got "0"`},
+		{"FallbackWeak", production(map[string]string{"SECRET_KEY_FALLBACKS": oldSecret + ",short"}), `config: SECRET_KEY_FALLBACKS: must list keys of at least 50 characters with at least 5 distinct ones, none a placeholder, when DEBUG is false`},
+		{"FallbackPlaceholder", production(map[string]string{"SECRET_KEY_FALLBACKS": "django-insecure-" + oldSecret}), `config: SECRET_KEY_FALLBACKS: must list keys of at least 50 characters with at least 5 distinct ones, none a placeholder, when DEBUG is false`},
+		{"FallbackRepeatsSecretKey", production(map[string]string{"SECRET_KEY_FALLBACKS": goodSecret}), `config: SECRET_KEY_FALLBACKS: must not repeat SECRET_KEY or another entry`},
+		{"FallbackRepeatsEntry", production(map[string]string{"SECRET_KEY_FALLBACKS": oldSecret + "," + oldSecret}), `config: SECRET_KEY_FALLBACKS: must not repeat SECRET_KEY or another entry`},
+		{"FallbackRepeatsInDebug", map[string]string{"DEBUG": "true", "SECRET_KEY": "dev", "SECRET_KEY_FALLBACKS": "dev"}, `config: SECRET_KEY_FALLBACKS: must not repeat SECRET_KEY or another entry`},
+		{"TrustedProxyHostName", production(map[string]string{"TRUSTED_PROXIES": "10.0.0.1,proxy.internal"}), `config: TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR prefixes, such as 10.0.0.0/8,192.0.2.7, got "10.0.0.1,proxy.internal"`},
+		{"TrustedProxyBadPrefix", production(map[string]string{"TRUSTED_PROXIES": "10.0.0.0/33"}), `config: TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR prefixes, such as 10.0.0.0/8,192.0.2.7, got "10.0.0.0/33"`},
+		{"TrustedProxyZone", production(map[string]string{"TRUSTED_PROXIES": "fe80::1%eth0"}), `config: TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR prefixes, such as 10.0.0.0/8,192.0.2.7, got "fe80::1%eth0"`},
+		{"CookieInsecureInProduction", production(map[string]string{"COOKIE_SECURE": "false"}), `config: COOKIE_SECURE: must be true when DEBUG is false: auth cookies travel over HTTPS only, got "false"`},
+		{"CookieSecureNotBool", production(map[string]string{"COOKIE_SECURE": "yes"}), `config: COOKIE_SECURE: must be true or false, got "yes"`},
+		{"SMSProvidersMissing", production(map[string]string{"SMS_PROVIDERS": "<unset>"}), `config: SMS_PROVIDERS: must list at least one of kavenegar, ghasedak, ippanel when DEBUG is false, got ""`},
+		{"SMSProvidersOnlyCommas", production(map[string]string{"SMS_PROVIDERS": " ,"}), `config: SMS_PROVIDERS: must list at least one of kavenegar, ghasedak, ippanel when DEBUG is false, got " ,"`},
+		{"SMSConsoleInProduction", production(map[string]string{"SMS_PROVIDERS": "console"}), `config: SMS_PROVIDERS: must not list console when DEBUG is false: it logs OTP codes instead of sending them, got "console"`},
+		{"SMSConsoleChained", map[string]string{"DEBUG": "true", "SMS_PROVIDERS": "kavenegar,console", "KAVENEGAR_API_KEY": "k"}, `config: SMS_PROVIDERS: must list console alone: it cannot be chained with real providers, got "kavenegar,console"`},
+		{"SMSProviderUnknown", production(map[string]string{"SMS_PROVIDERS": "kavenegar,twilio"}), `config: SMS_PROVIDERS: must be a comma-separated list of kavenegar, ghasedak and ippanel, each at most once, or console alone, got "kavenegar,twilio"`},
+		{"SMSProviderTwice", production(map[string]string{"SMS_PROVIDERS": "kavenegar,Kavenegar"}), `config: SMS_PROVIDERS: must be a comma-separated list of kavenegar, ghasedak and ippanel, each at most once, or console alone, got "kavenegar,Kavenegar"`},
+		{"SMSBudgetZero", production(map[string]string{"SMS_DAILY_BUDGET": "0"}), `config: SMS_DAILY_BUDGET: must be a whole number of messages from 1 upwards, got "0"`},
+		{"SMSBudgetNotNumber", production(map[string]string{"SMS_DAILY_BUDGET": "lots"}), `config: SMS_DAILY_BUDGET: must be a whole number of messages from 1 upwards, got "lots"`},
+		{"KavenegarKeyMissing", production(map[string]string{"KAVENEGAR_API_KEY": "<unset>"}), `config: KAVENEGAR_API_KEY: must be set when SMS_PROVIDERS lists kavenegar`},
+		{"KavenegarKeyMissingInDebug", map[string]string{"DEBUG": "true", "SMS_PROVIDERS": "kavenegar"}, `config: KAVENEGAR_API_KEY: must be set when SMS_PROVIDERS lists kavenegar`},
+		{"KavenegarTemplateBlank", production(map[string]string{"KAVENEGAR_OTP_TEMPLATE": "  "}), `config: KAVENEGAR_OTP_TEMPLATE: must be set when SMS_PROVIDERS lists kavenegar, got "  "`},
+		{"KavenegarBaseURLNotHTTP", production(map[string]string{"KAVENEGAR_BASE_URL": "ftp://fake"}), `config: KAVENEGAR_BASE_URL: must be an absolute http or https URL, got "ftp://fake"`},
+		{"GhasedakKeyMissing", production(map[string]string{"SMS_PROVIDERS": "kavenegar,ghasedak", "GHASEDAK_LINE_NUMBER": "3000"}), `config: GHASEDAK_API_KEY: must be set when SMS_PROVIDERS lists ghasedak`},
+		{"GhasedakLineMissing", production(map[string]string{"SMS_PROVIDERS": "ghasedak", "GHASEDAK_API_KEY": "g"}), `config: GHASEDAK_LINE_NUMBER: must be set when SMS_PROVIDERS lists ghasedak, got ""`},
+		{"GhasedakBaseURLRelative", production(map[string]string{"GHASEDAK_BASE_URL": "/rest/api"}), `config: GHASEDAK_BASE_URL: must be an absolute http or https URL, got "/rest/api"`},
+		{"IPPanelKeyMissing", production(map[string]string{"SMS_PROVIDERS": "ippanel", "IPPANEL_SENDER": "+983000505", "IPPANEL_OTP_PATTERN": "p"}), `config: IPPANEL_API_KEY: must be set when SMS_PROVIDERS lists ippanel`},
+		{"IPPanelSenderMissing", production(map[string]string{"SMS_PROVIDERS": "ippanel", "IPPANEL_API_KEY": "i", "IPPANEL_OTP_PATTERN": "p"}), `config: IPPANEL_SENDER: must be set when SMS_PROVIDERS lists ippanel, got ""`},
+		{"IPPanelSenderNotE164", production(map[string]string{"IPPANEL_SENDER": "3000505"}), `config: IPPANEL_SENDER: must be a line number in E.164 form, such as +983000505, got "3000505"`},
+		{"IPPanelPatternMissing", production(map[string]string{"SMS_PROVIDERS": "ippanel", "IPPANEL_API_KEY": "i", "IPPANEL_SENDER": "+983000505"}), `config: IPPANEL_OTP_PATTERN: must be set when SMS_PROVIDERS lists ippanel, got ""`},
+		{"IPPanelBaseURLNoHost", production(map[string]string{"IPPANEL_BASE_URL": "https://"}), `config: IPPANEL_BASE_URL: must be an absolute http or https URL, got "https://"`},
+		{"OTPTTLZero", production(map[string]string{"OTP_TTL": "0s"}), `config: OTP_TTL: must be a duration above 0 and at most 10m, such as 5m, got "0s"`},
+		{"OTPTTLTooLong", production(map[string]string{"OTP_TTL": "10m1s"}), `config: OTP_TTL: must be a duration above 0 and at most 10m, such as 5m, got "10m1s"`},
+		{"OTPTTLMinutesNumber", production(map[string]string{"OTP_TTL": "5"}), `config: OTP_TTL: must be a duration above 0 and at most 10m, such as 5m, got "5"`},
+		{"OTPExposeCodeInProduction", production(map[string]string{"OTP_EXPOSE_CODE": "true"}), `config: OTP_EXPOSE_CODE: must be false when DEBUG is false: it shows OTP codes to API clients, got "true"`},
+		{"OTPSignupNotBool", production(map[string]string{"OTP_SIGNUP": "on"}), `config: OTP_SIGNUP: must be true or false, got "on"`},
 		{"FirstBadVariableWins", production(map[string]string{"DB_PORT": "x", "MIN_DEPOSIT_AMOUNT": "y"}), `config: DB_PORT: must be a port number from 1 to 65535, got "x"`},
 	}
 	for _, tt := range tests {
@@ -260,9 +402,10 @@ func TestLoadRejects(t *testing.T) {
 func TestLoadNeverPrintsSecrets(t *testing.T) {
 	t.Parallel()
 	secrets := map[string]string{
-		"SECRET_KEY":   "hunter2-is-my-secret",
-		"DATABASE_URL": "mysql://app:hunter2@db/talabin",
-		"REDIS_URL":    "ftp://:hunter2@cache",
+		"SECRET_KEY":           "hunter2-is-my-secret",
+		"SECRET_KEY_FALLBACKS": "hunter2-was-my-secret",
+		"DATABASE_URL":         "mysql://app:hunter2@db/talabin",
+		"REDIS_URL":            "ftp://:hunter2@cache",
 	}
 	for name, value := range secrets {
 		t.Run(name, func(t *testing.T) {

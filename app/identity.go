@@ -1,0 +1,120 @@
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/talabin/talabin/adapters/httpapi"
+	"github.com/talabin/talabin/app/accounts"
+	"github.com/talabin/talabin/app/config"
+	"github.com/talabin/talabin/core/identity"
+	"github.com/talabin/talabin/ports"
+)
+
+// Access tokens name this deployment: `iss` and `aud` are checked on every request, so a
+// token from another system signed with a shared key is still refused.
+const (
+	accessTokenIssuer   = "talabin"
+	accessTokenAudience = "talabin-api"
+)
+
+// systemClock is the wall clock.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// NewClock returns the wall clock every service reads the time from.
+func NewClock() ports.Clock { return systemClock{} }
+
+// NewSecurityLogger returns the security log stream: the app's JSON output, every line marked
+// "log":"security", so that a log pipeline routes sign-ins, code sends, lockouts and
+// revocations apart from the access log.
+func NewSecurityLogger(logger *slog.Logger) accounts.SecurityLogger {
+	return accounts.SecurityLogger{Logger: logger.With("log", "security")}
+}
+
+// NewAccessTokens returns the signer and verifier of access tokens, keyed by the key derived
+// from SECRET_KEY (older keys from SECRET_KEY_FALLBACKS still verify).
+func NewAccessTokens(cfg config.Config, keys Keys, clock ports.Clock) (*accounts.AccessTokens, error) {
+	return accounts.NewAccessTokens(accounts.AccessTokenConfig{
+		Key:       keys.AccessKey.Secret,
+		KeyID:     keys.AccessKey.ID,
+		OlderKeys: keys.OlderAccessKeys,
+		Issuer:    accessTokenIssuer,
+		Audience:  accessTokenAudience,
+		TTL:       cfg.AccessTokenLifetime(),
+		Clock:     clock,
+	})
+}
+
+// NewPasswordHasher returns the argon2id hasher with its default parameters (m=64 MiB, t=3,
+// p=2; see [accounts.PasswordConfig]).
+func NewPasswordHasher() (*accounts.PasswordHasher, error) {
+	return accounts.NewPasswordHasher(accounts.PasswordConfig{})
+}
+
+// AccountsConfig returns the accounts service's configuration: OTP lifetime, session
+// lifetimes, the development switches and the SMS budget from cfg, secrets from keys.
+func AccountsConfig(cfg config.Config, keys Keys) accounts.ServiceConfig {
+	policy := identity.DefaultOTPPolicy()
+	policy.TTL = cfg.OTPTTL
+	if policy.ResendInterval > policy.TTL {
+		policy.ResendInterval = policy.TTL
+	}
+	return accounts.ServiceConfig{
+		OTPPolicy:      policy,
+		CodeKeys:       keys.OTPCodeKeys,
+		SuccessorKey:   keys.RefreshSuccessor,
+		ResetTokenKey:  keys.ResetToken,
+		SMSSealKey:     keys.SMSSeal,
+		RefreshTTL:     cfg.RefreshTokenLifetime(),
+		ExposeCodes:    cfg.OTPExposeCode,
+		OTPSignup:      cfg.OTPSignup,
+		SMSDailyBudget: cfg.SMSDailyBudget,
+	}
+}
+
+// NewAccounts returns the accounts service, the app's implementation of [ports.Accounts].
+func NewAccounts(
+	scfg accounts.ServiceConfig, store ports.Store, limiter ports.RateLimiter, clock ports.Clock,
+	access *accounts.AccessTokens, hasher *accounts.PasswordHasher, security accounts.SecurityLogger,
+	logger *slog.Logger,
+) (ports.Accounts, error) {
+	return accounts.NewService(scfg, store, limiter, clock, access, hasher, security, logger)
+}
+
+// NewWorkers returns the background workers: the SMS sender of one-time codes.
+func NewWorkers(scfg accounts.ServiceConfig, store ports.Store, sender ports.SMSSender, clock ports.Clock,
+	logger *slog.Logger,
+) (*river.Workers, error) {
+	otp, err := accounts.NewOTPSMSWorker(scfg, store, sender, clock, logger)
+	if err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, otp); err != nil {
+		return nil, err
+	}
+	return workers, nil
+}
+
+// NewAuthConfig returns the HTTP identity layer's configuration: trusted proxies, the
+// cookie-mode origins, cookie flags and lifetimes from cfg, the CSRF key from keys.
+func NewAuthConfig(cfg config.Config, keys Keys, accts ports.Accounts, limiter ports.RateLimiter,
+	security accounts.SecurityLogger, logger *slog.Logger,
+) httpapi.AuthConfig {
+	return httpapi.AuthConfig{
+		Accounts:       accts,
+		Limiter:        limiter,
+		TrustedProxies: cfg.TrustedProxies,
+		AllowedOrigins: cfg.CORSAllowedOrigins,
+		CSRFKey:        keys.CSRF,
+		CookieSecure:   cfg.CookieSecure,
+		AccessTTL:      cfg.AccessTokenLifetime(),
+		RefreshTTL:     cfg.RefreshTokenLifetime(),
+		SecurityLogger: security.Logger,
+		Logger:         logger,
+	}
+}
