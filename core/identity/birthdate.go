@@ -38,7 +38,7 @@ const (
 // acceptable as a birth date (not in the future, old enough) is checked by
 // [User.UpdateProfile], which knows the time.
 func ParseDateOfBirth(s string) (time.Time, error) {
-	year, month, day, ok := splitDate(core.NormalizeDigits(s))
+	year, month, day, ok := jalali.SplitDate(core.NormalizeDigits(s))
 	if !ok {
 		return time.Time{}, core.FieldError("date_of_birth", msgDateOfBirthFormat)
 	}
@@ -56,43 +56,6 @@ func ParseDateOfBirth(s string) (time.Time, error) {
 		return time.Time{}, core.FieldError("date_of_birth", msgDateOfBirthFormat)
 	}
 	return t, nil
-}
-
-// splitDate reads YYYY<sep>M[M]<sep>D[D] with sep '-' or '/', the same both times. Only
-// ASCII digits count.
-func splitDate(s string) (year, month, day int, ok bool) {
-	if len(s) < 8 || len(s) > 10 || (s[4] != '-' && s[4] != '/') {
-		return 0, 0, 0, false
-	}
-	sep := s[4]
-	rest := s[5:]
-	i := 0
-	for i < len(rest) && rest[i] != sep {
-		i++
-	}
-	if i == len(rest) {
-		return 0, 0, 0, false
-	}
-	y, okY := digits(s[:4], 4)
-	m, okM := digits(rest[:i], 2)
-	d, okD := digits(rest[i+1:], 2)
-	return y, m, d, okY && okM && okD
-}
-
-// digits parses 1 to maxLen ASCII digits.
-func digits(s string, maxLen int) (int, bool) {
-	if s == "" || len(s) > maxLen {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
 }
 
 // civilDate returns t's calendar day, in t's own location, at midnight UTC: the one form a

@@ -34,29 +34,33 @@ func New(year, month, day int) (Date, error) {
 // two, and both separators must be the same. The date is then checked as by [New]. Errors
 // wrap [ErrInvalidDate].
 func Parse(s string) (Date, error) {
-	s = core.NormalizeDigits(s)
-	if len(s) < 8 || len(s) > 10 || (s[4] != '/' && s[4] != '-') {
-		return Date{}, fmt.Errorf("%w: expected YYYY/MM/DD", ErrInvalidDate)
-	}
-	sep := s[4]
-	year, ok := atoi(s[:4], 4)
+	year, month, day, ok := SplitDate(core.NormalizeDigits(s))
 	if !ok {
 		return Date{}, fmt.Errorf("%w: expected YYYY/MM/DD", ErrInvalidDate)
 	}
+	return New(year, month, day)
+}
+
+// SplitDate reads the fields of a date written YYYY<sep>M[M]<sep>D[D], with sep '/' or '-'
+// the same both times and ASCII digits only; it checks the form, not the calendar. [Parse]
+// uses it, and so do parsers that read Gregorian dates in the same form.
+func SplitDate(s string) (year, month, day int, ok bool) {
+	if len(s) < 8 || len(s) > 10 || (s[4] != '/' && s[4] != '-') {
+		return 0, 0, 0, false
+	}
+	sep := s[4]
 	rest := s[5:]
 	i := 0
 	for i < len(rest) && rest[i] != sep {
 		i++
 	}
 	if i == len(rest) {
-		return Date{}, fmt.Errorf("%w: expected YYYY/MM/DD", ErrInvalidDate)
+		return 0, 0, 0, false
 	}
+	year, okY := atoi(s[:4], 4)
 	month, okM := atoi(rest[:i], 2)
 	day, okD := atoi(rest[i+1:], 2)
-	if !okM || !okD {
-		return Date{}, fmt.Errorf("%w: expected YYYY/MM/DD", ErrInvalidDate)
-	}
-	return New(year, month, day)
+	return year, month, day, okY && okM && okD
 }
 
 // atoi parses 1 to maxLen ASCII digits.
