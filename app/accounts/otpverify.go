@@ -37,19 +37,13 @@ func (s *Service) VerifyOTP(ctx context.Context, in ports.VerifyOTPInput) (ports
 		return ports.VerifyOTPResult{}, err
 	}
 	var (
-		res       ports.VerifyOTPResult
-		user      identity.User
-		domainErr error
+		res  ports.VerifyOTPResult
+		user identity.User
 	)
-	// The transaction commits whenever the code was checked, so that the attempt stands;
-	// a refusal travels out in domainErr.
-	err = s.store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
+	// The transaction commits whenever the code was checked, so that the attempt stands.
+	domainErr, err := s.inTxKeepingVerdict(ctx, func(ctx context.Context, tx ports.Tx) error {
 		var err error
-		domainErr = nil
 		res, user, err = s.redeemCode(ctx, tx, phone, purpose, in)
-		if isVerdict(err) {
-			domainErr, err = err, nil
-		}
 		return err
 	})
 	if err != nil {
@@ -92,6 +86,21 @@ func (s *Service) allowVerify(ctx context.Context, phone iran.Mobile, purpose id
 		}
 	}
 	return nil
+}
+
+// inTxKeepingVerdict runs fn in one transaction that commits also when fn returns a verdict
+// (see isVerdict), so that the refusal's own writes, a counted attempt, stand. It returns the
+// verdict and any other error apart.
+func (s *Service) inTxKeepingVerdict(ctx context.Context, fn func(ctx context.Context, tx ports.Tx) error) (verdict, err error) {
+	err = s.store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
+		verdict = nil
+		err := fn(ctx, tx)
+		if isVerdict(err) {
+			verdict, err = err, nil
+		}
+		return err
+	})
+	return verdict, err
 }
 
 // isVerdict reports whether err is a refusal of a code check, after which the attempt

@@ -150,18 +150,13 @@ func (s *Service) ResetPassword(ctx context.Context, in ports.ResetPasswordInput
 		return fmt.Errorf("reset password: %w", err)
 	}
 	var (
-		user      identity.User
-		revoked   int64
-		domainErr error
+		user    identity.User
+		revoked int64
 	)
 	// Commits whenever a code was checked, so that the attempt stands.
-	err = s.store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
+	domainErr, err := s.inTxKeepingVerdict(ctx, func(ctx context.Context, tx ports.Tx) error {
 		var err error
-		domainErr = nil
 		user, revoked, err = s.resetInTx(ctx, tx, phone, in, hash)
-		if isVerdict(err) {
-			domainErr, err = err, nil
-		}
 		return err
 	})
 	if err != nil {
