@@ -56,8 +56,9 @@ func NewPasswordHasher() (*accounts.PasswordHasher, error) {
 }
 
 // AccountsConfig returns the accounts service's configuration: OTP lifetime, session
-// lifetimes, the development switches and the SMS budget from cfg, secrets from keys.
-func AccountsConfig(cfg config.Config, keys Keys) accounts.ServiceConfig {
+// lifetimes, the development switches and the SMS budget from cfg, secrets from keys, and
+// the counters /metrics serves.
+func AccountsConfig(cfg config.Config, keys Keys, metrics *accounts.Metrics) accounts.ServiceConfig {
 	policy := identity.DefaultOTPPolicy()
 	policy.TTL = cfg.OTPTTL
 	if policy.ResendInterval > policy.TTL {
@@ -73,6 +74,7 @@ func AccountsConfig(cfg config.Config, keys Keys) accounts.ServiceConfig {
 		ExposeCodes:    cfg.OTPExposeCode,
 		OTPSignup:      cfg.OTPSignup,
 		SMSDailyBudget: cfg.SMSDailyBudget,
+		Metrics:        metrics,
 	}
 }
 

@@ -142,7 +142,7 @@ func (l liveApp) smsCode(t *testing.T, phone, purpose string) string {
 // signUp registers phone with password and verifies it by its code, as the web client does.
 func (l liveApp) signUp(t *testing.T, phone09, phone98, password string) {
 	t.Helper()
-	c := http.DefaultClient
+	c := &http.Client{}
 	r := l.call(t, c, http.MethodPost, "/api/auth/register/", map[string]any{
 		"phone_number": phone09, "password": password, "password_confirm": password, "first_name": "سارا",
 	})
@@ -167,7 +167,7 @@ func TestNewUserJourney(t *testing.T) {
 		t.Run(engine.name, func(t *testing.T) {
 			t.Parallel()
 			l := startApp(t, engine.environ(t))
-			c := http.DefaultClient
+			c := &http.Client{}
 			const phone98, password = "+989121234567", "Gold-Bar-2026"
 
 			r := l.call(t, c, http.MethodPost, "/api/auth/register/", map[string]any{
@@ -251,7 +251,7 @@ func TestNewUserJourney(t *testing.T) {
 func TestPasswordResetJourney(t *testing.T) {
 	t.Parallel()
 	l := startApp(t, map[string]string{})
-	c := http.DefaultClient
+	c := &http.Client{}
 	const phone98, password, newPassword = "+989351112233", "Gold-Bar-2026", "Saffron-Coin-77"
 	l.signUp(t, "09351112233", phone98, password)
 	r := l.call(t, c, http.MethodPost, "/api/auth/login/", map[string]any{"phone_number": phone98, "password": password})

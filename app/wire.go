@@ -17,6 +17,10 @@ var loggerSet = wire.NewSet(NewLogger)
 // httpSet provides the readiness checks, the router and the HTTP server.
 var httpSet = wire.NewSet(ReadinessChecks, NewReadiness, NewAuthConfig, httpapi.NewRouter, NewHTTPServer)
 
+// metricsSet provides the Prometheus registry, the counters registered on it and the
+// /metrics endpoint that serves it.
+var metricsSet = wire.NewSet(NewMetricsRegistry, NewAccountsMetrics, NewMetricsEndpoint)
+
 // storeSet provides the store the configuration selects, migrated.
 var storeSet = wire.NewSet(OpenDatabase, MigratedStore)
 
@@ -38,6 +42,6 @@ var appSet = wire.NewSet(NewApp)
 // rate limiter → accounts service → router → server, and the job workers. The cleanup closes
 // what it opened.
 func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build BuildInfo) (*App, func(), error) {
-	wire.Build(loggerSet, storeSet, providerSet, accountsSet, jobsSet, httpSet, appSet)
+	wire.Build(loggerSet, storeSet, providerSet, metricsSet, accountsSet, jobsSet, httpSet, appSet)
 	return nil, nil, nil
 }

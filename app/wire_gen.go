@@ -40,7 +40,13 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		cleanup()
 		return nil, nil, err
 	}
-	serviceConfig := AccountsConfig(cfg, keys)
+	registry := NewMetricsRegistry()
+	metrics, err := NewAccountsMetrics(registry)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	serviceConfig := AccountsConfig(cfg, keys, metrics)
 	rateLimiter, cleanup2, err := NewRateLimiter(ctx, cfg, logger)
 	if err != nil {
 		cleanup()
@@ -67,7 +73,8 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		return nil, nil, err
 	}
 	authConfig := NewAuthConfig(cfg, keys, accounts, rateLimiter, securityLogger, logger)
-	handler, err := httpapi.NewRouter(logger, readiness, authConfig)
+	metricsEndpoint := NewMetricsEndpoint(cfg, registry, logger)
+	handler, err := httpapi.NewRouter(logger, readiness, authConfig, metricsEndpoint)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -106,6 +113,10 @@ var loggerSet = wire.NewSet(NewLogger)
 
 // httpSet provides the readiness checks, the router and the HTTP server.
 var httpSet = wire.NewSet(ReadinessChecks, NewReadiness, NewAuthConfig, httpapi.NewRouter, NewHTTPServer)
+
+// metricsSet provides the Prometheus registry, the counters registered on it and the
+// /metrics endpoint that serves it.
+var metricsSet = wire.NewSet(NewMetricsRegistry, NewAccountsMetrics, NewMetricsEndpoint)
 
 // storeSet provides the store the configuration selects, migrated.
 var storeSet = wire.NewSet(OpenDatabase, MigratedStore)

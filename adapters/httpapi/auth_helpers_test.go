@@ -58,7 +58,7 @@ func setupAuth(t *testing.T, configure ...func(*httpapi.AuthConfig)) authBundle 
 		c(&cfg)
 	}
 	logger := slog.New(slog.NewJSONHandler(b.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h, err := httpapi.NewRouter(logger, mustReadiness(t), cfg)
+	h, err := httpapi.NewRouter(logger, mustReadiness(t), cfg, httpapi.MetricsEndpoint{})
 	require.NoError(t, err)
 	b.handler = h
 	return b

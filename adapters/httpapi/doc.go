@@ -18,5 +18,6 @@
 //   - Messages are Persian unless Accept-Language asks for English ([LanguageOf]).
 //
 // [NewRouter] serves the operational endpoints outside the envelope (API.md §3.14):
-// GET /healthz (liveness) and GET /readyz (readiness, see [Readiness]).
+// GET /healthz (liveness), GET /readyz (readiness, see [Readiness]) and GET /metrics (for a
+// scraper with the metrics token, see [Metrics]).
 package httpapi

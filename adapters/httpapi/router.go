@@ -9,10 +9,11 @@ import (
 )
 
 // NewRouter returns the HTTP handler of the API: [NewMux] with the operational endpoints of
-// API.md §3.14, GET /healthz and GET /readyz (see [Health]), and the identity endpoints of
-// API.md §3.1 configured by auth (see [NewAuth]; a nil auth.Logger means logger). It fails
-// when auth is invalid.
-func NewRouter(logger *slog.Logger, readiness *Readiness, auth AuthConfig) (http.Handler, error) {
+// API.md §3.14, GET /healthz and GET /readyz (see [Health]) and GET /metrics (see
+// [Metrics]; off when metrics.Token is empty), and the identity endpoints of API.md §3.1
+// configured by auth (see [NewAuth]; a nil auth.Logger means logger). It fails when auth
+// is invalid.
+func NewRouter(logger *slog.Logger, readiness *Readiness, auth AuthConfig, metrics MetricsEndpoint) (http.Handler, error) {
 	if auth.Logger == nil {
 		auth.Logger = logger
 	}
@@ -20,7 +21,7 @@ func NewRouter(logger *slog.Logger, readiness *Readiness, auth AuthConfig) (http
 	if err != nil {
 		return nil, err
 	}
-	return NewMux(logger, Health(logger, readiness), a.Routes), nil
+	return NewMux(logger, Health(logger, readiness), Metrics(metrics.Handler, metrics.Token), a.Routes), nil
 }
 
 // NewMux returns a chi router with the API's middleware and conventions, on which each

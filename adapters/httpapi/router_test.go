@@ -27,7 +27,7 @@ func setup(t *testing.T, timeout time.Duration, checks ...httpapi.ReadinessCheck
 	readiness, err := httpapi.NewReadiness(checks, timeout)
 	require.NoError(t, err)
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	handler, err := httpapi.NewRouter(logger, readiness, testAuthConfig(newFakeAccounts(), newCountingLimiter()))
+	handler, err := httpapi.NewRouter(logger, readiness, testAuthConfig(newFakeAccounts(), newCountingLimiter()), httpapi.MetricsEndpoint{})
 	require.NoError(t, err)
 	return testBundle{handler: handler, readiness: readiness}
 }

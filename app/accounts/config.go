@@ -120,6 +120,9 @@ type ServiceConfig struct {
 	// Rand is the source of codes, session ids, refresh tokens and nonces; nil means
 	// crypto/rand.Reader. It must be a CSPRNG.
 	Rand io.Reader
+	// Metrics counts the outcomes of the use cases and of the SMS worker; nil counts
+	// nothing.
+	Metrics *Metrics
 }
 
 // withDefaults returns c with its zero fields set to their defaults.

@@ -33,6 +33,7 @@ func (s *Service) Login(ctx context.Context, in ports.LoginInput) (ports.SignIn,
 	}
 	ev := securityEvent{client: in.Client, phone: phone.String(), attrs: []slog.Attr{slog.String("method", "password")}}
 	fail := func(user core.UserID, err error) (ports.SignIn, error) {
+		s.metrics.login(methodPassword, err)
 		ev.name, ev.level, ev.user = eventLoginFailed, slog.LevelWarn, user
 		ev.attrs = append(ev.attrs, reason(err))
 		s.audit(ctx, ev)
@@ -40,6 +41,7 @@ func (s *Service) Login(ctx context.Context, in ports.LoginInput) (ports.SignIn,
 	}
 	if err := s.allowOpen(ctx, s.cfg.Limits.LoginPhone, phone.String()); err != nil {
 		if errors.Is(err, core.ErrRateLimited) {
+			s.metrics.login(methodPassword, err)
 			ev.name, ev.level = eventLoginLocked, slog.LevelWarn
 			s.audit(ctx, ev)
 		}
@@ -115,6 +117,7 @@ func (s *Service) Login(ctx context.Context, in ports.LoginInput) (ports.SignIn,
 	if err := s.limiter.Reset(ctx, phone.String(), s.cfg.Limits.LoginPhone); err != nil {
 		s.logger.WarnContext(ctx, "login backoff not cleared", slog.Any("error", err))
 	}
+	s.metrics.login(methodPassword, nil)
 	ev.name, ev.user = eventLoginSucceeded, user.ID()
 	ev.attrs = append(ev.attrs, slog.String("session_id", signIn.Tokens.SessionID))
 	s.audit(ctx, ev)

@@ -75,9 +75,11 @@ func (s *Service) SendOTP(ctx context.Context, in ports.SendOTPInput) (ports.OTP
 		return ports.OTPSent{}, fmt.Errorf("send otp: %w", err)
 	}
 	if code == "" {
+		s.metrics.otpRequest(purpose, otpSuppressed)
 		s.audit(ctx, securityEvent{name: eventOTPNotSent, client: in.Client, user: userID, phone: phone.String(),
 			attrs: []slog.Attr{slog.String("purpose", purpose.String()), slog.String("reason", why)}})
 	} else {
+		s.metrics.otpRequest(purpose, otpSent)
 		s.audit(ctx, securityEvent{name: eventOTPSent, client: in.Client, user: userID, phone: phone.String(),
 			attrs: []slog.Attr{slog.String("purpose", purpose.String())}})
 	}
@@ -189,10 +191,12 @@ func (s *Service) allowSend(ctx context.Context, phone iran.Mobile, purpose iden
 			continue
 		}
 		if step.limit.Name == l.SMSBudget.Name {
+			s.metrics.budgetExhausted(purpose)
 			s.logger.ErrorContext(ctx, "alarm: daily sms budget exhausted, codes are not sent",
 				slog.String("limit", step.limit.String()), slog.Duration("retry_after", d.RetryAfter))
 			return fmt.Errorf("%w: daily sms budget exhausted", core.ErrSMSUnavailable)
 		}
+		s.metrics.otpRequest(purpose, otpRateLimited)
 		s.audit(ctx, securityEvent{name: eventOTPSendLimited, level: slog.LevelWarn, client: c, phone: phone.String(),
 			attrs: []slog.Attr{slog.String("purpose", purpose.String()), slog.String("limit", step.limit.Name)}})
 		return d.Err()

@@ -34,6 +34,9 @@ func (s *Service) VerifyOTP(ctx context.Context, in ports.VerifyOTPInput) (ports
 		return ports.VerifyOTPResult{}, core.FieldError("code", msgRequired)
 	}
 	if err := s.allowVerify(ctx, phone, purpose, in.Client); err != nil {
+		if errors.Is(err, core.ErrRateLimited) {
+			s.metrics.otpVerification(purpose, err)
+		}
 		return ports.VerifyOTPResult{}, err
 	}
 	var (
@@ -49,6 +52,7 @@ func (s *Service) VerifyOTP(ctx context.Context, in ports.VerifyOTPInput) (ports
 	if err != nil {
 		return ports.VerifyOTPResult{}, fmt.Errorf("verify otp: %w", err)
 	}
+	s.metrics.otpVerification(purpose, domainErr)
 	purposeAttr := slog.String("purpose", purpose.String())
 	if domainErr != nil {
 		s.audit(ctx, securityEvent{name: eventOTPFailed, level: slog.LevelWarn, client: in.Client, user: user.ID(),

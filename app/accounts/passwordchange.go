@@ -84,6 +84,7 @@ func (s *Service) ChangePassword(ctx context.Context, p ports.Principal, in port
 		return fmt.Errorf("change password: %w", err)
 	}
 	s.sessions.forgetUser(user.ID(), p.SessionID)
+	s.metrics.revoked(identity.RevokePasswordChange, revoked)
 	ev.name = eventPasswordChanged
 	ev.attrs = []slog.Attr{slog.Int64("sessions_revoked", revoked)}
 	s.audit(ctx, ev)
@@ -166,6 +167,7 @@ func (s *Service) ResetPassword(ctx context.Context, in ports.ResetPasswordInput
 		return fail(domainErr)
 	}
 	s.sessions.forgetUser(user.ID(), "")
+	s.metrics.revoked(identity.RevokePasswordReset, revoked)
 	if err := s.limiter.Reset(ctx, phone.String(), s.cfg.Limits.LoginPhone); err != nil {
 		s.logger.WarnContext(ctx, "login backoff not cleared", slog.Any("error", err))
 	}

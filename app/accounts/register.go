@@ -99,6 +99,7 @@ func (s *Service) Register(ctx context.Context, in ports.RegisterInput) (ports.O
 	if err != nil {
 		return ports.OTPSent{}, fmt.Errorf("register: %w", err)
 	}
+	s.metrics.otpRequest(identity.PurposeRegistration, otpSent)
 	s.audit(ctx, securityEvent{name: eventRegistered, client: in.Client, user: userID, phone: phone.String()})
 	s.audit(ctx, securityEvent{name: eventOTPSent, client: in.Client, user: userID, phone: phone.String(),
 		attrs: []slog.Attr{slog.String("purpose", identity.PurposeRegistration.String())}})

@@ -32,6 +32,7 @@ type Service struct {
 	sealer   codeSealer
 	resets   resetTokens
 	sessions *sessionCache
+	metrics  *Metrics
 }
 
 var _ ports.Accounts = (*Service)(nil)
@@ -72,6 +73,7 @@ func NewService(cfg ServiceConfig, store ports.Store, limiter ports.RateLimiter,
 		sealer:   sealer,
 		resets:   resetTokens{key: append([]byte(nil), cfg.ResetTokenKey...), ttl: cfg.ResetTokenTTL},
 		sessions: newSessionCache(cfg.SessionCacheSize, ports.RevocationCacheTTL),
+		metrics:  cfg.Metrics,
 	}
 	return s, nil
 }

@@ -24,6 +24,7 @@ func (s *Service) Refresh(ctx context.Context, in ports.RefreshInput) (ports.Tok
 		return ports.Tokens{}, core.FieldError("refresh", msgRequired)
 	}
 	if len(in.RefreshToken) > maxRefreshTokenLen {
+		s.metrics.refresh(identity.RotateOutcome{}, core.ErrTokenInvalid)
 		return ports.Tokens{}, core.ErrTokenInvalid
 	}
 	presented := identity.HashRefreshToken(in.RefreshToken)
@@ -31,10 +32,11 @@ func (s *Service) Refresh(ctx context.Context, in ports.RefreshInput) (ports.Tok
 	var (
 		tokens    ports.Tokens
 		session   *identity.Session
+		outcome   identity.RotateOutcome
 		domainErr error
 	)
 	err := s.store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
-		tokens, domainErr = ports.Tokens{}, nil
+		tokens, outcome, domainErr = ports.Tokens{}, identity.RotateOutcome{}, nil
 		var err error
 		session, err = tx.Sessions().GetByRefreshHash(ctx, presented)
 		if errors.Is(err, core.ErrNotFound) {
@@ -45,7 +47,7 @@ func (s *Service) Refresh(ctx context.Context, in ports.RefreshInput) (ports.Tok
 			return err
 		}
 		now := s.now()
-		outcome, err := session.Rotate(presented, identity.HashRefreshToken(successor), now, s.cfg.RefreshGrace)
+		outcome, err = session.Rotate(presented, identity.HashRefreshToken(successor), now, s.cfg.RefreshGrace)
 		if errors.Is(err, core.ErrTokenReused) {
 			domainErr = err
 			return tx.Sessions().Save(ctx, session) // the revocation must stand
@@ -70,12 +72,15 @@ func (s *Service) Refresh(ctx context.Context, in ports.RefreshInput) (ports.Tok
 		return err
 	})
 	if errors.Is(err, core.ErrAccountDisabled) {
+		s.metrics.refresh(outcome, err)
 		return ports.Tokens{}, err
 	}
 	if err != nil {
 		return ports.Tokens{}, fmt.Errorf("refresh: %w", err)
 	}
+	s.metrics.refresh(outcome, domainErr)
 	if errors.Is(domainErr, core.ErrTokenReused) {
+		s.metrics.revoked(identity.RevokeReuse, 1)
 		s.sessions.forget(session.ID())
 		s.audit(ctx, securityEvent{name: eventRefreshReuse, level: slog.LevelWarn, client: in.Client, user: session.UserID(),
 			attrs: []slog.Attr{slog.String("session_id", session.ID())}})
@@ -131,6 +136,7 @@ func (s *Service) Logout(ctx context.Context, in ports.LogoutInput) error {
 	if in.SessionID != "" {
 		s.sessions.forget(in.SessionID)
 	}
+	s.metrics.revoked(identity.RevokeLogout, int64(len(revoked)))
 	for _, session := range revoked {
 		s.sessions.forget(session.ID())
 		s.audit(ctx, securityEvent{name: eventLogout, client: in.Client, user: session.UserID(),
@@ -212,6 +218,7 @@ func (s *Service) RevokeSession(ctx context.Context, p ports.Principal, sessionI
 	}
 	s.sessions.forget(sessionID)
 	if revoked {
+		s.metrics.revoked(identity.RevokeLogout, 1)
 		s.audit(ctx, securityEvent{name: eventSessionRevoked, client: c, user: p.UserID,
 			attrs: []slog.Attr{slog.String("session_id", sessionID)}})
 	}

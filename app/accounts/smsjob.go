@@ -52,15 +52,16 @@ func (OTPSMSArgs) Kind() string { return OTPSMSKind }
 type OTPSMSWorker struct {
 	river.WorkerDefaults[OTPSMSArgs]
 
-	store  ports.Store
-	sender ports.SMSSender
-	clock  ports.Clock
-	sealer codeSealer
-	logger *slog.Logger
+	store   ports.Store
+	sender  ports.SMSSender
+	clock   ports.Clock
+	sealer  codeSealer
+	logger  *slog.Logger
+	metrics *Metrics
 }
 
 // NewOTPSMSWorker returns the worker that sends the codes of the service configured by cfg
-// (only its SMSSealKey matters here) through sender. store tells whether a code is still
+// (only its SMSSealKey and Metrics matter here) through sender. store tells whether a code is still
 // the one to send; logger gets one line per job (nil discards).
 func NewOTPSMSWorker(cfg ServiceConfig, store ports.Store, sender ports.SMSSender, clock ports.Clock, logger *slog.Logger) (*OTPSMSWorker, error) {
 	if store == nil || sender == nil || clock == nil {
@@ -70,7 +71,9 @@ func NewOTPSMSWorker(cfg ServiceConfig, store ports.Store, sender ports.SMSSende
 	if err != nil {
 		return nil, fmt.Errorf("otp sms worker: %w", err)
 	}
-	return &OTPSMSWorker{store: store, sender: sender, clock: clock, sealer: sealer, logger: orDiscard(logger)}, nil
+	return &OTPSMSWorker{
+		store: store, sender: sender, clock: clock, sealer: sealer, logger: orDiscard(logger), metrics: cfg.Metrics,
+	}, nil
 }
 
 // Work sends the job's code; see [OTPSMSWorker] for what each outcome returns.
@@ -85,24 +88,34 @@ func (w *OTPSMSWorker) Send(ctx context.Context, args OTPSMSArgs) error {
 		slog.String("purpose", args.Purpose))
 	if !w.clock.Now().Before(args.ExpiresAt) {
 		log.InfoContext(ctx, "otp sms dropped: code expired before sending")
+		w.metrics.smsJob("", smsJobCancelledExpired)
 		return river.JobCancel(core.ErrOTPExpired)
 	}
 	to, err := iran.ParseMobile(args.Phone)
 	if err != nil {
 		log.WarnContext(ctx, "otp sms dropped: bad phone in job", slog.Any("error", err))
+		w.metrics.smsJob("", smsJobCancelledInvalid)
 		return river.JobCancel(err)
 	}
 	current, err := w.stillCurrent(ctx, args)
 	if err != nil {
+		var cancel *river.JobCancelError
+		if errors.As(err, &cancel) {
+			w.metrics.smsJob("", smsJobCancelledInvalid)
+		} else {
+			w.metrics.smsJob("", smsJobRetry)
+		}
 		return err
 	}
 	if !current {
 		log.InfoContext(ctx, "otp sms dropped: code no longer usable")
+		w.metrics.smsJob("", smsJobCancelledExpired)
 		return river.JobCancel(core.ErrOTPInvalid)
 	}
 	code, err := w.sealer.open(args.Phone, args.Purpose, args.SealedCode)
 	if err != nil {
 		log.ErrorContext(ctx, "otp sms dropped: sealed code does not open", slog.Any("error", err))
+		w.metrics.smsJob("", smsJobCancelledInvalid)
 		return river.JobCancel(err)
 	}
 	receipt, err := w.sender.SendOTP(ctx, to, code, args.Purpose)
@@ -110,19 +123,24 @@ func (w *OTPSMSWorker) Send(ctx context.Context, args OTPSMSArgs) error {
 	case err == nil:
 		log.InfoContext(ctx, "otp sms sent", slog.String("provider", receipt.Provider),
 			slog.String("message_id", receipt.MessageID))
+		w.metrics.smsJob(receipt.Provider, smsJobSent)
 		return nil
 	case errors.Is(err, ports.ErrSMSOutcomeUnknown):
 		// Checked first: it may wrap the context's error, but the message may have left.
 		log.WarnContext(ctx, "otp sms outcome unknown, not resending", slog.Any("error", err))
+		w.metrics.smsJob(receipt.Provider, smsJobOutcomeUnknown)
 		return river.JobCancel(err)
 	case errors.Is(err, core.ErrInvalidInput):
 		log.WarnContext(ctx, "otp sms refused by the provider", slog.Any("error", err))
+		w.metrics.smsJob(receipt.Provider, smsJobCancelledInvalid)
 		return river.JobCancel(err)
 	case errors.Is(err, core.ErrSMSUnavailable):
 		log.WarnContext(ctx, "otp sms provider unavailable, will retry", slog.Any("error", err))
+		w.metrics.smsJob(receipt.Provider, smsJobRetry)
 		return fmt.Errorf("send otp sms: %w", err)
 	default:
 		log.WarnContext(ctx, "otp sms not sent, will retry", slog.Any("error", err))
+		w.metrics.smsJob(receipt.Provider, smsJobRetry)
 		return fmt.Errorf("send otp sms: %w", err)
 	}
 }

@@ -81,37 +81,39 @@ func TestOTPSMSWorker(t *testing.T) {
 		wantCancel bool
 		wantErr    error
 		wantLog    string
+		wantJob    [2]string // provider and outcome counted
 	}{
-		{name: "Sent", wantSent: true, wantLog: `"msg":"otp sms sent"`},
+		{name: "Sent", wantSent: true, wantLog: `"msg":"otp sms sent"`, wantJob: [2]string{"fake", "sent"}},
 		{name: "Expired", prepare: func(_ *testing.T, b *serviceBundle, _ *accounts.OTPSMSArgs, _ string) {
 			b.advance(identity.DefaultOTPTTL)
-		}, wantCancel: true, wantErr: core.ErrOTPExpired, wantLog: "code expired"},
+		}, wantCancel: true, wantErr: core.ErrOTPExpired, wantLog: "code expired", wantJob: [2]string{"none", "cancelled_expired"}},
 		{name: "VoidedByNewerCode", prepare: func(t *testing.T, b *serviceBundle, _ *accounts.OTPSMSArgs, _ string) {
 			b.advance(identity.DefaultOTPResendInterval)
 			_, err := b.sendOTP(t, testPhone(1), identity.PurposeLogin, defaultClient)
 			require.NoError(t, err)
-		}, wantCancel: true, wantErr: core.ErrOTPInvalid, wantLog: "no longer usable"},
+		}, wantCancel: true, wantErr: core.ErrOTPInvalid, wantLog: "no longer usable", wantJob: [2]string{"none", "cancelled_expired"}},
 		{name: "AlreadyUsed", prepare: func(t *testing.T, b *serviceBundle, _ *accounts.OTPSMSArgs, code string) {
 			_, err := b.verify(t, testPhone(1), code, identity.PurposeLogin, defaultClient)
 			require.NoError(t, err)
-		}, wantCancel: true, wantErr: core.ErrOTPInvalid},
+		}, wantCancel: true, wantErr: core.ErrOTPInvalid, wantJob: [2]string{"none", "cancelled_expired"}},
 		{name: "SealTampered", prepare: func(_ *testing.T, _ *serviceBundle, args *accounts.OTPSMSArgs, _ string) {
 			// A character in the middle carries six whole bits of nonce or ciphertext.
 			i := len(args.SealedCode) / 2
 			flipped := map[bool]string{true: "B", false: "A"}[args.SealedCode[i] == 'A']
 			args.SealedCode = args.SealedCode[:i] + flipped + args.SealedCode[i+1:]
-		}, wantCancel: true, wantLog: "does not open"},
+		}, wantCancel: true, wantLog: "does not open", wantJob: [2]string{"none", "cancelled_invalid"}},
 		{name: "InvalidInput", senderErr: fmt.Errorf("%w: blocked number", core.ErrInvalidInput),
-			wantCancel: true, wantErr: core.ErrInvalidInput, wantLog: "refused"},
+			wantCancel: true, wantErr: core.ErrInvalidInput, wantLog: "refused", wantJob: [2]string{"none", "cancelled_invalid"}},
 		{name: "Unavailable", senderErr: fmt.Errorf("%w: breaker open", core.ErrSMSUnavailable),
-			wantErr: core.ErrSMSUnavailable, wantLog: "will retry"},
+			wantErr: core.ErrSMSUnavailable, wantLog: "will retry", wantJob: [2]string{"none", "retry"}},
 		{name: "OutcomeUnknown", senderErr: fmt.Errorf("%w: %w", ports.ErrSMSOutcomeUnknown, context.DeadlineExceeded),
-			wantCancel: true, wantErr: ports.ErrSMSOutcomeUnknown, wantLog: `"level":"WARN","msg":"otp sms outcome unknown, not resending"`},
+			wantCancel: true, wantErr: ports.ErrSMSOutcomeUnknown, wantLog: `"level":"WARN","msg":"otp sms outcome unknown, not resending"`,
+			wantJob: [2]string{"none", "outcome_unknown"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := setupService(t)
+			b, reg := setupMetered(t)
 			b.signUp(t, testPhone(1))
 			sent, err := b.sendOTP(t, testPhone(1), identity.PurposeLogin, defaultClient)
 			require.NoError(t, err)
@@ -141,6 +143,8 @@ func TestOTPSMSWorker(t *testing.T) {
 				requireLogged(t, b.main, tt.wantLog, `"phone":"+98912***0001"`)
 			}
 			require.NotContains(t, b.main.String(), sent.DebugCode)
+			require.InDelta(t, 1, counter(t, reg, "talabin_sms_jobs_total", "provider", tt.wantJob[0], "outcome", tt.wantJob[1]), 0)
+			require.Equal(t, 1, countEvents(t, reg, "talabin_sms_jobs_total"), "one job, one count")
 		})
 	}
 }

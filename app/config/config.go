@@ -56,6 +56,10 @@ type Config struct {
 	// ShutdownTimeout bounds the graceful shutdown that drains in-flight requests
 	// (SHUTDOWN_TIMEOUT, a Go duration, default 20s).
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s"`
+	// MetricsToken is the bearer token a Prometheus scraper presents to GET /metrics
+	// (METRICS_TOKEN). Empty turns /metrics off (it answers 404); when Debug is false a set
+	// token must be at least 32 characters.
+	MetricsToken string `env:"METRICS_TOKEN"`
 
 	// DatabaseURL selects the PostgreSQL store (DATABASE_URL, postgres:// or postgresql://).
 	// It wins over the DB_* parts.

@@ -29,6 +29,7 @@ func (e *Error) Error() string {
 var secretVars = map[string]bool{
 	"SECRET_KEY":           true,
 	"SECRET_KEY_FALLBACKS": true,
+	"METRICS_TOKEN":        true,
 	"DATABASE_URL":         true,
 	"DB_PASSWORD":          true,
 	"REDIS_URL":            true,
@@ -77,6 +78,7 @@ const (
 	ruleE164Line        = "must be a line number in E.164 form, such as +983000505"
 	ruleOTPTTL          = "must be a duration above 0 and at most 10m, such as 5m"
 	ruleOTPExposeCode   = "must be false when DEBUG is false: it shows OTP codes to API clients"
+	ruleMetricsToken    = "must be at least 32 characters when DEBUG is false"
 )
 
 // parseRules gives the rule reported when a variable cannot be parsed into its field's type.

@@ -24,6 +24,10 @@ const (
 	minSecretKeyDistinct = 5
 )
 
+// minMetricsTokenLength is the shortest METRICS_TOKEN accepted in production: 32
+// characters, e.g. 16 random bytes in hex or more.
+const minMetricsTokenLength = 32
+
 // secretKeyPlaceholders are fragments of example keys from templates and tutorials; a key
 // containing one (case-insensitively) is refused in production.
 var secretKeyPlaceholders = []string{
@@ -141,6 +145,9 @@ func (c Config) validate(environ map[string]string) error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return bad("SHUTDOWN_TIMEOUT", ruleDuration)
+	}
+	if !c.Debug && c.MetricsToken != "" && len(c.MetricsToken) < minMetricsTokenLength {
+		return bad("METRICS_TOKEN", ruleMetricsToken)
 	}
 	if c.DatabaseURL != "" && !isURL(c.DatabaseURL, "postgres", "postgresql") {
 		return bad("DATABASE_URL", rulePostgresURL)

@@ -79,6 +79,7 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, 5*time.Minute, cfg.OTPTTL)
 	require.False(t, cfg.OTPExposeCode)
 	require.False(t, cfg.OTPSignup)
+	require.Empty(t, cfg.MetricsToken, "metrics are off by default")
 }
 
 func TestLoadValues(t *testing.T) {
@@ -282,6 +283,22 @@ func TestLoadValues(t *testing.T) {
 			},
 		},
 		{
+			name: "MetricsToken",
+			env:  production(map[string]string{"METRICS_TOKEN": strings.Repeat("m", 32)}),
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, strings.Repeat("m", 32), cfg.MetricsToken)
+			},
+		},
+		{
+			name: "DebugAcceptsShortMetricsToken",
+			env:  map[string]string{"DEBUG": "true", "METRICS_TOKEN": "dev"},
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, "dev", cfg.MetricsToken)
+			},
+		},
+		{
 			name: "ProviderKeys",
 			env: production(map[string]string{
 				"KAVENEGAR_API_KEY": "kv", "SMS_SENDER": "10008663", "ZARINPAL_MERCHANT_ID": "zp", "IDPAY_API_KEY": "ip",
@@ -328,6 +345,7 @@ func TestLoadRejects(t *testing.T) {
 		{"LogLevelUnknown", production(map[string]string{"LOG_LEVEL": "verbose"}), `config: LOG_LEVEL: must be one of debug, info, warn, error, got "verbose"`},
 		{"ShutdownTimeoutNotDuration", production(map[string]string{"SHUTDOWN_TIMEOUT": "20"}), `config: SHUTDOWN_TIMEOUT: must be a positive duration such as 20s or 1m30s, got "20"`},
 		{"ShutdownTimeoutNegative", production(map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}), `config: SHUTDOWN_TIMEOUT: must be a positive duration such as 20s or 1m30s, got "-1s"`},
+		{"MetricsTokenShort", production(map[string]string{"METRICS_TOKEN": strings.Repeat("m", 31)}), `config: METRICS_TOKEN: must be at least 32 characters when DEBUG is false`},
 		{"DatabaseURLWrongScheme", production(map[string]string{"DATABASE_URL": "mysql://u:secret@db/talabin"}), `config: DATABASE_URL: must be a postgres:// or postgresql:// URL with a host`},
 		{"DBNameMissing", production(map[string]string{"DB_HOST": "db", "DB_USER": "app"}), `config: DB_NAME: must be set when DB_HOST is set and DATABASE_URL is not, got ""`},
 		{"DBUserMissing", production(map[string]string{"DB_HOST": "db", "DB_NAME": "talabin"}), `config: DB_USER: must be set when DB_HOST is set and DATABASE_URL is not, got ""`},
@@ -406,6 +424,7 @@ func TestLoadNeverPrintsSecrets(t *testing.T) {
 		"SECRET_KEY_FALLBACKS": "hunter2-was-my-secret",
 		"DATABASE_URL":         "mysql://app:hunter2@db/talabin",
 		"REDIS_URL":            "ftp://:hunter2@cache",
+		"METRICS_TOKEN":        "hunter2",
 	}
 	for name, value := range secrets {
 		t.Run(name, func(t *testing.T) {
