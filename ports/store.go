@@ -31,8 +31,8 @@ type Store interface {
 }
 
 // Tx exposes the repositories of one transaction. Later features add repositories here.
-// Methods documented as locking (GetForUpdate, Latest, GetByRefreshHash) lock only in
-// [Store.InTx]; in a read-only [Store.Snapshot] they read without locking.
+// Methods documented as locking (GetForUpdate, Latest, LatestImplicit, GetByRefreshHash)
+// lock only in [Store.InTx]; in a read-only [Store.Snapshot] they read without locking.
 type Tx interface {
 	Ledger() LedgerRepository
 	Idempotency() IdempotencyRepository
@@ -40,6 +40,11 @@ type Tx interface {
 	OTPs() OTPRepository
 	Sessions() SessionRepository
 	Jobs() JobQueue
+	Prices() PriceRepository
+	TradingState() TradingStateRepository
+	Quotes() QuoteRepository
+	Orders() OrderRepository
+	Audit() AuditRepository
 }
 
 // LedgerRepository stores journals and the balances they move. Balances of user accounts
@@ -71,6 +76,11 @@ type LedgerRepository interface {
 	// Balance returns an account's current balance, or [core.ErrNotFound] when the account
 	// is not open.
 	Balance(ctx context.Context, account ledger.Account) (ledger.Balance, error)
+	// Entries returns one page of the journals with a posting to user's IRR or gold
+	// accounts (a hold's journal, available to held, nets to zero), newest first (ties by
+	// journal id descending), with only the given journal types (all when types is empty),
+	// and how many match in all. Offset and limit must not be negative.
+	Entries(ctx context.Context, user core.UserID, types []ledger.JournalType, offset, limit int) ([]LedgerEntry, int, error)
 	// Verify recomputes every balance from the postings and checks the ledger's invariants
 	// (see [ledger.Reconcile]). Run it in a [Store.Snapshot] for a consistent answer.
 	Verify(ctx context.Context) (ledger.Report, error)

@@ -8,8 +8,8 @@
 //
 // The suite checks behaviour, not implementation: balances and errors after each call, and
 // the ledger's invariants under parallel races (one wallet debited by many goroutines, one
-// idempotency key claimed by many, one hold released and settled at once). New store
-// behaviour gets a case here first.
+// idempotency key claimed by many, one hold released and settled at once, one quote used by
+// many orders). New store behaviour gets a case here first.
 package storetest
 
 import (
@@ -57,6 +57,12 @@ func cases() []testCase {
 	all = append(all, raceCases()...)
 	all = append(all, identityCases()...)
 	all = append(all, jobCases()...)
+	all = append(all, entryCases()...)
+	all = append(all, priceCases()...)
+	all = append(all, tradingStateCases()...)
+	all = append(all, quoteCases()...)
+	all = append(all, orderCases()...)
+	all = append(all, auditCases()...)
 	return all
 }
 

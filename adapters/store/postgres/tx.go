@@ -55,6 +55,21 @@ func (t *tx) Sessions() ports.SessionRepository { return sessionRepository{t} }
 // Jobs returns the job queue of the transaction.
 func (t *tx) Jobs() ports.JobQueue { return jobQueue{t} }
 
+// Prices returns the gold price history of the transaction.
+func (t *tx) Prices() ports.PriceRepository { return priceRepository{t} }
+
+// TradingState returns the trading state repository of the transaction.
+func (t *tx) TradingState() ports.TradingStateRepository { return tradingStateRepository{t} }
+
+// Quotes returns the quote repository of the transaction.
+func (t *tx) Quotes() ports.QuoteRepository { return quoteRepository{t} }
+
+// Orders returns the order repository of the transaction.
+func (t *tx) Orders() ports.OrderRepository { return orderRepository{t} }
+
+// Audit returns the audit log of the transaction.
+func (t *tx) Audit() ports.AuditRepository { return auditRepository{t} }
+
 // Exec runs a statement in the transaction.
 func (t *tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if t.done {

@@ -39,7 +39,8 @@
 // Timestamps are stored as INTEGER Unix microseconds (UTC), the precision of PostgreSQL's
 // timestamptz; a zero time of the domain ("not happened", such as a session never revoked) is
 // NULL. The reads that lock a row on PostgreSQL (Users().GetForUpdate, OTPs().Latest,
-// Sessions().GetByRefreshHash) are plain reads here: the write transaction already holds the
+// Sessions().GetByRefreshHash, TradingState().GetForUpdate, Quotes().GetForUpdate and
+// LatestImplicit, Orders().GetForUpdate) are plain reads here: the write transaction already holds the
 // database's write lock. The path ":memory:" ([MemoryPath]) opens a private in-memory database for
 // tests and the simulation harness: SQLite's memdb VFS under a unique name, shared by the
 // store's connections and kept alive until [Store.Close]. It is not durable and has no WAL,

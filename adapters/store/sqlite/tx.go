@@ -24,12 +24,17 @@ type tx struct {
 
 var _ ports.Tx = (*tx)(nil)
 
-func (t *tx) Ledger() ports.LedgerRepository           { return ledgerRepository{t} }
-func (t *tx) Idempotency() ports.IdempotencyRepository { return idempotencyRepository{t} }
-func (t *tx) Users() ports.UserRepository              { return userRepository{t} }
-func (t *tx) OTPs() ports.OTPRepository                { return otpRepository{t} }
-func (t *tx) Sessions() ports.SessionRepository        { return sessionRepository{t} }
-func (t *tx) Jobs() ports.JobQueue                     { return jobQueue{t} }
+func (t *tx) Ledger() ports.LedgerRepository             { return ledgerRepository{t} }
+func (t *tx) Idempotency() ports.IdempotencyRepository   { return idempotencyRepository{t} }
+func (t *tx) Users() ports.UserRepository                { return userRepository{t} }
+func (t *tx) OTPs() ports.OTPRepository                  { return otpRepository{t} }
+func (t *tx) Sessions() ports.SessionRepository          { return sessionRepository{t} }
+func (t *tx) Jobs() ports.JobQueue                       { return jobQueue{t} }
+func (t *tx) Prices() ports.PriceRepository              { return priceRepository{t} }
+func (t *tx) TradingState() ports.TradingStateRepository { return tradingStateRepository{t} }
+func (t *tx) Quotes() ports.QuoteRepository              { return quoteRepository{t} }
+func (t *tx) Orders() ports.OrderRepository              { return orderRepository{t} }
+func (t *tx) Audit() ports.AuditRepository               { return auditRepository{t} }
 
 // accountRef is what the store needs to know about an open account.
 type accountRef struct {

@@ -10,6 +10,31 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+type AuditEvent struct {
+	ID           int64
+	At           time.Time
+	ActorID      *int64
+	ActorRole    string
+	Action       string
+	Entity       string
+	EntityID     string
+	Reason       string
+	IP           string
+	UserAgent    string
+	RequestID    string
+	BeforeDigest string
+	AfterDigest  string
+}
+
+type GoldPrice struct {
+	ID         int64
+	Buy        int64
+	Sell       int64
+	Source     string
+	ObservedAt time.Time
+	CreatedAt  time.Time
+}
+
 type IdempotencyRecord struct {
 	Scope       string
 	Key         string
@@ -67,6 +92,24 @@ type LedgerUserBalance struct {
 	Held      int64
 }
 
+type Order struct {
+	ID            int64
+	Number        string
+	UserID        int64
+	Side          string
+	Status        string
+	AmountIrr     int64
+	Gold          int64
+	Price         int64
+	Fee           int64
+	Total         int64
+	QuoteID       *string
+	FailureReason string
+	CreatedAt     time.Time
+	ExecutedAt    pgtype.Timestamptz
+	CancelledAt   pgtype.Timestamptz
+}
+
 type OtpCode struct {
 	ID          int64
 	Phone       string
@@ -81,6 +124,21 @@ type OtpCode struct {
 	VoidedAt    pgtype.Timestamptz
 }
 
+type Quote struct {
+	ID        string
+	UserID    int64
+	Side      string
+	AmountIrr int64
+	Gold      int64
+	Price     int64
+	Fee       int64
+	Total     int64
+	ByGold    bool
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    pgtype.Timestamptz
+}
+
 type Session struct {
 	ID           string
 	UserID       int64
@@ -93,6 +151,18 @@ type Session struct {
 	RevokeReason string
 	UserAgent    string
 	IP           string
+}
+
+type TradingState struct {
+	ID            int16
+	Halted        bool
+	Reason        string
+	ChangedBy     *int64
+	ChangedAt     pgtype.Timestamptz
+	PendingBuy    *int64
+	PendingSell   *int64
+	PendingSource *string
+	PendingAt     pgtype.Timestamptz
 }
 
 type User struct {

@@ -8,6 +8,31 @@ import (
 	"time"
 )
 
+type AuditEvent struct {
+	ID           int64
+	At           int64
+	ActorID      *int64
+	ActorRole    string
+	Action       string
+	Entity       string
+	EntityID     string
+	Reason       string
+	IP           string
+	UserAgent    string
+	RequestID    string
+	BeforeDigest string
+	AfterDigest  string
+}
+
+type GoldPrice struct {
+	ID         int64
+	Buy        int64
+	Sell       int64
+	Source     string
+	ObservedAt int64
+	CreatedAt  int64
+}
+
 type IdempotencyRecord struct {
 	Scope       string
 	Key         string
@@ -65,6 +90,24 @@ type LedgerUserBalance struct {
 	Held      int64
 }
 
+type Order struct {
+	ID            int64
+	Number        string
+	UserID        int64
+	Side          string
+	Status        string
+	AmountIrr     int64
+	Gold          int64
+	Price         int64
+	Fee           int64
+	Total         int64
+	QuoteID       *string
+	FailureReason string
+	CreatedAt     int64
+	ExecutedAt    *int64
+	CancelledAt   *int64
+}
+
 type OtpCode struct {
 	ID          int64
 	Phone       string
@@ -77,6 +120,21 @@ type OtpCode struct {
 	MaxAttempts int64
 	ConsumedAt  *int64
 	VoidedAt    *int64
+}
+
+type Quote struct {
+	ID        string
+	UserID    int64
+	Side      string
+	AmountIrr int64
+	Gold      int64
+	Price     int64
+	Fee       int64
+	Total     int64
+	ByGold    int64
+	CreatedAt int64
+	ExpiresAt int64
+	UsedAt    *int64
 }
 
 type RiverJob struct {
@@ -112,6 +170,18 @@ type Session struct {
 	RevokeReason string
 	UserAgent    string
 	IP           string
+}
+
+type TradingState struct {
+	ID            int64
+	Halted        int64
+	Reason        string
+	ChangedBy     *int64
+	ChangedAt     *int64
+	PendingBuy    *int64
+	PendingSell   *int64
+	PendingSource *string
+	PendingAt     *int64
 }
 
 type User struct {

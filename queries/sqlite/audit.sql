@@ -1,0 +1,31 @@
+-- name: AuditInsert :one
+INSERT INTO audit_events (
+    at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent, request_id,
+    before_digest, after_digest
+) VALUES (
+    @at, @actor_id, @actor_role, @action, @entity, @entity_id, @reason, @ip, @user_agent,
+    @request_id, @before_digest, @after_digest
+)
+RETURNING id;
+
+-- name: AuditList :many
+-- One page of the events that match every filter (an empty text or a zero actor does not
+-- filter; the store passes the widest times when there is no bound), newest first.
+SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
+    request_id, before_digest, after_digest
+FROM audit_events
+WHERE (CAST(@actor_id AS INTEGER) = 0 OR actor_id = @actor_id)
+    AND (CAST(@action AS TEXT) = '' OR action = @action)
+    AND (CAST(@entity AS TEXT) = '' OR entity = @entity)
+    AND (CAST(@entity_id AS TEXT) = '' OR entity_id = @entity_id)
+    AND at >= @from_time AND at < @to_time
+ORDER BY at DESC, id DESC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: AuditCount :one
+SELECT count(*) FROM audit_events
+WHERE (CAST(@actor_id AS INTEGER) = 0 OR actor_id = @actor_id)
+    AND (CAST(@action AS TEXT) = '' OR action = @action)
+    AND (CAST(@entity AS TEXT) = '' OR entity = @entity)
+    AND (CAST(@entity_id AS TEXT) = '' OR entity_id = @entity_id)
+    AND at >= @from_time AND at < @to_time;
