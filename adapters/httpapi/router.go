@@ -10,10 +10,10 @@ import (
 
 // NewRouter returns the HTTP handler of the API: [NewMux] with the operational endpoints of
 // API.md §3.14, GET /healthz and GET /readyz (see [Health]) and GET /metrics (see
-// [Metrics]; off when metrics.Token is empty), and the identity endpoints of API.md §3.1
-// configured by auth (see [NewAuth]; a nil auth.Logger means logger). It fails when auth
-// is invalid.
-func NewRouter(logger *slog.Logger, readiness *Readiness, auth AuthConfig, metrics MetricsEndpoint) (http.Handler, error) {
+// [Metrics]; off when metrics.Token is empty), the identity endpoints of API.md §3.1
+// configured by auth (see [NewAuth]; a nil auth.Logger means logger), and the route groups
+// opts add (e.g. [WithTrading]). It fails when auth or an option is invalid.
+func NewRouter(logger *slog.Logger, readiness *Readiness, auth AuthConfig, metrics MetricsEndpoint, opts ...RouterOption) (http.Handler, error) {
 	if auth.Logger == nil {
 		auth.Logger = logger
 	}
@@ -21,7 +21,30 @@ func NewRouter(logger *slog.Logger, readiness *Readiness, auth AuthConfig, metri
 	if err != nil {
 		return nil, err
 	}
-	return NewMux(logger, Health(logger, readiness), Metrics(metrics.Handler, metrics.Token), a.Routes), nil
+	register := []func(rt Routes){Health(logger, readiness), Metrics(metrics.Handler, metrics.Token), a.Routes}
+	for _, o := range opts {
+		routes, err := o(a)
+		if err != nil {
+			return nil, err
+		}
+		register = append(register, routes)
+	}
+	return NewMux(logger, register...), nil
+}
+
+// RouterOption adds a route group to [NewRouter], behind the router's [Auth].
+type RouterOption func(a *Auth) (func(rt Routes), error)
+
+// WithTrading adds the price, trading, wallet, transaction and staff trading endpoints
+// configured by cfg (see [NewTrading]).
+func WithTrading(cfg TradingConfig) RouterOption {
+	return func(a *Auth) (func(rt Routes), error) {
+		t, err := NewTrading(a, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return t.Routes, nil
+	}
 }
 
 // NewMux returns a chi router with the API's middleware and conventions, on which each
