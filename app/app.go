@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/app/config"
@@ -27,16 +28,24 @@ type App struct {
 	logger    *slog.Logger
 	server    *http.Server
 	readiness *httpapi.Readiness
-	jobs      *JobRunner
-	build     BuildInfo
+	jobs       *JobRunner
+	background []Background
+	build      BuildInfo
 }
 
-// NewApp returns an App that serves server, works jobs (nil: no workers) and drains
-// readiness on shutdown.
+// Background is a loop an instance runs beside the HTTP server until its context ends, such
+// as keeping the memory copy of the price current.
+type Background func(ctx context.Context)
+
+// NewApp returns an App that serves server, works jobs (nil: no workers), runs the
+// background loops and drains readiness on shutdown.
 func NewApp(cfg config.Config, logger *slog.Logger, server *http.Server, readiness *httpapi.Readiness,
-	jobs *JobRunner, build BuildInfo,
+	jobs *JobRunner, background []Background, build BuildInfo,
 ) *App {
-	return &App{cfg: cfg, logger: logger, server: server, readiness: readiness, jobs: jobs, build: build}
+	return &App{
+		cfg: cfg, logger: logger, server: server, readiness: readiness, jobs: jobs, background: background,
+		build: build,
+	}
 }
 
 // Run listens on HTTP_ADDR and serves until ctx is done, then shuts down gracefully as
@@ -63,6 +72,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			return fmt.Errorf("start job workers: %w", err)
 		}
 	}
+	defer a.startBackground(ctx)()
 	served := make(chan error, 1)
 	go func() { served <- a.server.Serve(ln) }()
 
@@ -90,6 +100,20 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	a.logger.Info("stopped")
 	return nil
+}
+
+// startBackground runs the background loops until ctx ends or the returned stop is called,
+// which waits for them to return.
+func (a *App) startBackground(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, loop := range a.background {
+		wg.Go(func() { loop(ctx) })
+	}
+	return func() {
+		cancel()
+		wg.Wait()
+	}
 }
 
 // stopJobs stops the job workers, letting running jobs finish until ctx ends.

@@ -77,7 +77,7 @@ func setupSlow(t *testing.T, shutdownTimeout string) slowBundle {
 		<-b.release
 		_, _ = io.WriteString(w, "done")
 	})
-	b.app = app.NewApp(cfg, logger, app.NewHTTPServer(cfg, mux, logger), readiness, nil, app.BuildInfo{Version: "test"})
+	b.app = app.NewApp(cfg, logger, app.NewHTTPServer(cfg, mux, logger), readiness, nil, nil, app.BuildInfo{Version: "test"})
 	return b
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"log/slog"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/app/accounts"
 	"github.com/talabin/talabin/app/config"
+	tradingsvc "github.com/talabin/talabin/app/trading"
 	"github.com/talabin/talabin/core/identity"
 	"github.com/talabin/talabin/ports"
 )
@@ -87,16 +89,22 @@ func NewAccounts(
 	return accounts.NewService(scfg, store, limiter, clock, access, hasher, security, logger)
 }
 
-// NewWorkers returns the background workers: the SMS sender of one-time codes.
+// NewWorkers returns the background workers: the SMS sender of one-time codes, the price
+// refresh and the quote purge.
 func NewWorkers(scfg accounts.ServiceConfig, store ports.Store, sender ports.SMSSender, clock ports.Clock,
-	logger *slog.Logger,
+	logger *slog.Logger, trading *tradingsvc.Service,
 ) (*river.Workers, error) {
 	otp, err := accounts.NewOTPSMSWorker(scfg, store, sender, clock, logger)
 	if err != nil {
 		return nil, err
 	}
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, otp); err != nil {
+	err = errors.Join(
+		river.AddWorkerSafely(workers, otp),
+		river.AddWorkerSafely(workers, &priceRefreshWorker{svc: trading}),
+		river.AddWorkerSafely(workers, &quotePurgeWorker{svc: trading}),
+	)
+	if err != nil {
 		return nil, err
 	}
 	return workers, nil

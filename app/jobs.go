@@ -44,20 +44,22 @@ type JobRunner struct {
 }
 
 // NewJobRunner returns a stopped runner for db's jobs with workers (at least one must be
-// added before Start). It picks River's driver by the store: riverpgxv5 over the PostgreSQL
+// added before Start) and the periodic jobs its leader schedules (River elects one leader
+// among the instances, so a periodic job runs once per tick across a cluster). It picks River's driver by the store: riverpgxv5 over the PostgreSQL
 // store's pool (4 workers), riversqlite over the SQLite store's write connection
 // (2 workers). River logs its warnings and errors to logger (its info lines, such as job
 // counts every few seconds, are dropped); the workers log their own outcomes. It returns an
 // error for any other store.
-func NewJobRunner(db Database, workers *river.Workers, logger *slog.Logger) (*JobRunner, error) {
+func NewJobRunner(db Database, workers *river.Workers, periodic []*river.PeriodicJob, logger *slog.Logger) (*JobRunner, error) {
 	if workers == nil {
 		return nil, errors.New("job runner: workers are required")
 	}
 	config := func(maxWorkers int) *river.Config {
 		return &river.Config{
-			Logger:  slog.New(minLevel{Handler: logger.Handler(), min: slog.LevelWarn}),
-			Workers: workers,
-			Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
+			Logger:       slog.New(minLevel{Handler: logger.Handler(), min: slog.LevelWarn}),
+			Workers:      workers,
+			PeriodicJobs: periodic,
+			Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
 		}
 	}
 	var (

@@ -132,7 +132,7 @@ func setupJobs(t *testing.T, open func(t *testing.T) app.Database) *jobBundle {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, b.worker)
 	var err error
-	b.runner, err = app.NewJobRunner(b.store, workers, slog.New(slog.DiscardHandler))
+	b.runner, err = app.NewJobRunner(b.store, workers, nil, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	// Registered after the store's Close, so it runs first: the runner stops before the store
 	// closes. Stopping a stopped runner does nothing.
@@ -241,12 +241,12 @@ func TestNewJobRunnerRefuses(t *testing.T) {
 	t.Parallel()
 	t.Run("NoWorkers", func(t *testing.T) {
 		t.Parallel()
-		_, err := app.NewJobRunner(jobEngines[0].open(t), nil, slog.New(slog.DiscardHandler))
+		_, err := app.NewJobRunner(jobEngines[0].open(t), nil, nil, slog.New(slog.DiscardHandler))
 		require.ErrorContains(t, err, "workers are required")
 	})
 	t.Run("StoreWithoutJobDatabase", func(t *testing.T) {
 		t.Parallel()
-		_, err := app.NewJobRunner(struct{ app.Database }{}, river.NewWorkers(), slog.New(slog.DiscardHandler))
+		_, err := app.NewJobRunner(struct{ app.Database }{}, river.NewWorkers(), nil, slog.New(slog.DiscardHandler))
 		require.ErrorContains(t, err, "offers no job database")
 	})
 }

@@ -32,8 +32,14 @@ var accountsSet = wire.NewSet(
 	NewClock, DeriveKeys, NewSecurityLogger, NewAccessTokens, NewPasswordHasher, AccountsConfig, NewAccounts,
 )
 
-// jobsSet provides the background workers and the runner that works them.
-var jobsSet = wire.NewSet(NewWorkers, NewJobRunner)
+// tradingSet provides the price feeds, the prices and trading service, its routes and the
+// loop that keeps its price current.
+var tradingSet = wire.NewSet(
+	NewPriceFeeds, TradingConfig, SeedDevTreasury, NewTradingService, TradingRoutes, PriceReload, Backgrounds,
+)
+
+// jobsSet provides the background workers, the periodic jobs and the runner that works them.
+var jobsSet = wire.NewSet(NewWorkers, PeriodicJobs, NewJobRunner)
 
 // appSet provides the App itself.
 var appSet = wire.NewSet(NewApp)
@@ -42,6 +48,6 @@ var appSet = wire.NewSet(NewApp)
 // rate limiter → accounts service → router → server, and the job workers. The cleanup closes
 // what it opened.
 func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build BuildInfo) (*App, func(), error) {
-	wire.Build(loggerSet, storeSet, providerSet, metricsSet, accountsSet, jobsSet, httpSet, appSet)
+	wire.Build(loggerSet, storeSet, providerSet, metricsSet, accountsSet, tradingSet, jobsSet, httpSet, appSet)
 	return nil, nil, nil
 }

@@ -74,7 +74,27 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	}
 	authConfig := NewAuthConfig(cfg, keys, accounts, rateLimiter, securityLogger, logger)
 	metricsEndpoint := NewMetricsEndpoint(cfg, registry, logger)
-	handler, err := httpapi.NewRouter(logger, readiness, authConfig, metricsEndpoint)
+	priceFeeds, err := NewPriceFeeds(cfg, clock, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	tradingConfig := TradingConfig(cfg, priceFeeds)
+	devTreasury, err := SeedDevTreasury(ctx, cfg, store, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	service, err := NewTradingService(ctx, tradingConfig, store, priceFeeds, clock, logger, devTreasury)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	v2 := TradingRoutes(cfg, service)
+	handler, err := httpapi.NewRouter(logger, readiness, authConfig, metricsEndpoint, v2...)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -87,19 +107,22 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		cleanup()
 		return nil, nil, err
 	}
-	workers, err := NewWorkers(serviceConfig, store, smsSender, clock, logger)
+	workers, err := NewWorkers(serviceConfig, store, smsSender, clock, logger, service)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	jobRunner, err := NewJobRunner(database, workers, logger)
+	v3 := PeriodicJobs(cfg)
+	jobRunner, err := NewJobRunner(database, workers, v3, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	app := NewApp(cfg, logger, server, readiness, jobRunner, build)
+	background := PriceReload(service, logger)
+	v4 := Backgrounds(background)
+	app := NewApp(cfg, logger, server, readiness, jobRunner, v4, build)
 	return app, func() {
 		cleanup2()
 		cleanup()
@@ -129,8 +152,14 @@ var accountsSet = wire.NewSet(
 	NewClock, DeriveKeys, NewSecurityLogger, NewAccessTokens, NewPasswordHasher, AccountsConfig, NewAccounts,
 )
 
-// jobsSet provides the background workers and the runner that works them.
-var jobsSet = wire.NewSet(NewWorkers, NewJobRunner)
+// tradingSet provides the price feeds, the prices and trading service, its routes and the
+// loop that keeps its price current.
+var tradingSet = wire.NewSet(
+	NewPriceFeeds, TradingConfig, SeedDevTreasury, NewTradingService, TradingRoutes, PriceReload, Backgrounds,
+)
+
+// jobsSet provides the background workers, the periodic jobs and the runner that works them.
+var jobsSet = wire.NewSet(NewWorkers, PeriodicJobs, NewJobRunner)
 
 // appSet provides the App itself.
 var appSet = wire.NewSet(NewApp)

@@ -175,6 +175,52 @@ type Config struct {
 	// MinWithdrawalAmount is the smallest withdrawal (MIN_WITHDRAWAL_AMOUNT, default 50000).
 	MinWithdrawalAmount core.Rial `env:"MIN_WITHDRAWAL_AMOUNT" envDefault:"50000"`
 
+	// PriceFeeds is the price feed chain, tried in order (PRICE_FEEDS, comma-separated from
+	// manual and httpjson, each at most once; default manual). manual serves the price staff
+	// set last, seeded with PRICE_SEED_BUY/PRICE_SEED_SELL while the history is empty.
+	PriceFeeds []string `env:"PRICE_FEEDS" envDefault:"manual"`
+	// PriceSeedBuy and PriceSeedSell seed the manual feed on a platform with no price yet
+	// (PRICE_SEED_BUY, default 99000000; PRICE_SEED_SELL, default 100000000 rials per gram;
+	// sell ≥ buy).
+	PriceSeedBuy  core.Rial `env:"PRICE_SEED_BUY" envDefault:"99000000"`
+	PriceSeedSell core.Rial `env:"PRICE_SEED_SELL" envDefault:"100000000"`
+	// PriceFeedURL and the PRICE_FEED_* settings below configure the httpjson feed: the URL
+	// it GETs, an optional auth header, the JSON paths of the buy and sell prices (or of a
+	// mid price plus PRICE_FEED_SPREAD_PERCENT), the unit (rial or toman) and an optional
+	// timestamp path. Required when PRICE_FEEDS lists httpjson.
+	PriceFeedURL           string           `env:"PRICE_FEED_URL"`
+	PriceFeedHeaderName    string           `env:"PRICE_FEED_HEADER_NAME"`
+	PriceFeedHeaderValue   string           `env:"PRICE_FEED_HEADER_VALUE"`
+	PriceFeedBuyPath       string           `env:"PRICE_FEED_BUY_PATH"`
+	PriceFeedSellPath      string           `env:"PRICE_FEED_SELL_PATH"`
+	PriceFeedMidPath       string           `env:"PRICE_FEED_MID_PATH"`
+	PriceFeedSpread        core.BasisPoints `env:"PRICE_FEED_SPREAD_PERCENT" envDefault:"0"`
+	PriceFeedUnit          string           `env:"PRICE_FEED_UNIT" envDefault:"rial"`
+	PriceFeedTimestampPath string           `env:"PRICE_FEED_TIMESTAMP_PATH"`
+	// PriceRefreshInterval is how often the feed chain is asked for a new price
+	// (PRICE_REFRESH_INTERVAL, default 30s).
+	PriceRefreshInterval time.Duration `env:"PRICE_REFRESH_INTERVAL" envDefault:"30s"`
+	// PriceMaxAge is how old a feed's price may be before trading stops with 503
+	// price_unavailable (PRICE_MAX_AGE, default 120s). Prices staff set never go stale.
+	PriceMaxAge time.Duration `env:"PRICE_MAX_AGE" envDefault:"120s"`
+	// PriceMaxJump is the largest move of either price between two ticks that is accepted
+	// without a staff confirmation (PRICE_MAX_JUMP_PERCENT, default 10).
+	PriceMaxJump core.BasisPoints `env:"PRICE_MAX_JUMP_PERCENT" envDefault:"10"`
+	// QuoteTTL is how long a preview's quote holds its price (QUOTE_TTL, default 30s, at
+	// most 10m).
+	QuoteTTL time.Duration `env:"QUOTE_TTL" envDefault:"30s"`
+	// TradingRequireKYC makes placing an order need KYC level 1 (TRADING_REQUIRE_KYC;
+	// default true when DEBUG is false, false in DEBUG). Read it through RequireKYC.
+	TradingRequireKYC *bool `env:"TRADING_REQUIRE_KYC"`
+	// IdempotencyRequired makes Idempotency-Key mandatory on money-moving POSTs
+	// (IDEMPOTENCY_REQUIRED, default false: the web client never sends it).
+	IdempotencyRequired bool `env:"IDEMPOTENCY_REQUIRED" envDefault:"false"`
+	// DevTreasuryGrams is gold (grams, up to 6 decimals) recorded as entering the house
+	// treasury at start-up when the treasury holds none, so that `make run` can sell gold
+	// (DEV_TREASURY_GRAMS, default 1000; DEBUG only: in production metal enters through a
+	// staff journal).
+	DevTreasuryGrams string `env:"DEV_TREASURY_GRAMS" envDefault:"1000"`
+
 	// ZarinpalMerchantID is the ZarinPal merchant id (ZARINPAL_MERCHANT_ID).
 	ZarinpalMerchantID string `env:"ZARINPAL_MERCHANT_ID"`
 	// IDPayAPIKey is the IDPay API key (IDPAY_API_KEY).
@@ -268,4 +314,19 @@ func (c Config) AccessTokenLifetime() time.Duration {
 // RefreshTokenLifetime returns JWT_REFRESH_TOKEN_LIFETIME as a duration.
 func (c Config) RefreshTokenLifetime() time.Duration {
 	return time.Duration(c.JWTRefreshTokenDays) * 24 * time.Hour
+}
+
+// The price feeds PRICE_FEEDS may list.
+const (
+	PriceFeedManual   = "manual"
+	PriceFeedHTTPJSON = "httpjson"
+)
+
+// RequireKYC reports whether trading needs KYC: TRADING_REQUIRE_KYC when set, else true
+// unless DEBUG.
+func (c Config) RequireKYC() bool {
+	if c.TradingRequireKYC != nil {
+		return *c.TradingRequireKYC
+	}
+	return !c.Debug
 }

@@ -79,6 +79,15 @@ const (
 	ruleOTPTTL          = "must be a duration above 0 and at most 10m, such as 5m"
 	ruleOTPExposeCode   = "must be false when DEBUG is false: it shows OTP codes to API clients"
 	ruleMetricsToken    = "must be at least 32 characters when DEBUG is false"
+	rulePriceFeeds      = "must be a comma-separated list of manual and httpjson, each at most once"
+	rulePriceSeed       = "must be a positive whole number of rials per gram, PRICE_SEED_SELL not below PRICE_SEED_BUY"
+	rulePriceFeedPaths  = "must give PRICE_FEED_BUY_PATH and PRICE_FEED_SELL_PATH, or PRICE_FEED_MID_PATH, when PRICE_FEEDS lists httpjson"
+	rulePriceFeedUnit   = "must be rial or toman"
+	ruleFeedURL         = "must be an absolute http or https URL when PRICE_FEEDS lists httpjson"
+	ruleQuoteTTL        = "must be a duration above 0 and at most 10m, such as 30s"
+	ruleJump            = "must be a percentage above 0 and at most 100, such as 10"
+	ruleDevTreasury     = "must be a number of grams with at most 6 decimals (0 for none)"
+	ruleDevTreasuryProd = "must be 0 when DEBUG is false: metal enters the treasury through a staff journal"
 )
 
 // parseRules gives the rule reported when a variable cannot be parsed into its field's type.
@@ -105,4 +114,14 @@ var parseRules = map[string]string{
 	"OTP_TTL":                    ruleOTPTTL,
 	"OTP_EXPOSE_CODE":            ruleBool,
 	"OTP_SIGNUP":                 ruleBool,
+	"PRICE_FEEDS":                rulePriceFeeds,
+	"PRICE_SEED_BUY":             rulePriceSeed,
+	"PRICE_SEED_SELL":            rulePriceSeed,
+	"PRICE_FEED_SPREAD_PERCENT":  ruleFee,
+	"PRICE_REFRESH_INTERVAL":     ruleDuration,
+	"PRICE_MAX_AGE":              ruleDuration,
+	"PRICE_MAX_JUMP_PERCENT":     ruleJump,
+	"QUOTE_TTL":                  ruleQuoteTTL,
+	"TRADING_REQUIRE_KYC":        ruleBool,
+	"IDEMPOTENCY_REQUIRED":       ruleBool,
 }

@@ -72,6 +72,10 @@ func Load(environ map[string]string) (Config, error) {
 	cfg.AllowedHosts = trimList(cfg.AllowedHosts)
 	cfg.CORSAllowedOrigins = trimList(cfg.CORSAllowedOrigins)
 	cfg.SMSProviders = trimList(cfg.SMSProviders)
+	cfg.PriceFeeds = trimList(cfg.PriceFeeds)
+	for i, f := range cfg.PriceFeeds {
+		cfg.PriceFeeds[i] = strings.ToLower(f)
+	}
 	for i, p := range cfg.SMSProviders {
 		cfg.SMSProviders[i] = strings.ToLower(p)
 	}
@@ -186,6 +190,9 @@ func (c Config) validate(environ map[string]string) error {
 	}
 	if !c.Debug && c.OTPExposeCode {
 		return bad("OTP_EXPOSE_CODE", ruleOTPExposeCode)
+	}
+	if err := c.validateTrading(environ, bad); err != nil {
+		return err
 	}
 	amounts := []struct {
 		name  string

@@ -242,6 +242,49 @@ func TestLoadValues(t *testing.T) {
 			},
 		},
 		{
+			name: "TradingDefaults",
+			env:  production(map[string]string{}),
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, []string{"manual"}, cfg.PriceFeeds)
+				require.Equal(t, core.Rial(99_000_000), cfg.PriceSeedBuy)
+				require.Equal(t, core.Rial(100_000_000), cfg.PriceSeedSell)
+				require.Equal(t, 30*time.Second, cfg.PriceRefreshInterval)
+				require.Equal(t, 120*time.Second, cfg.PriceMaxAge)
+				require.Equal(t, core.BasisPoints(1000), cfg.PriceMaxJump)
+				require.Equal(t, 30*time.Second, cfg.QuoteTTL)
+				require.True(t, cfg.RequireKYC(), "KYC is on by default in production")
+				g, err := cfg.DevTreasury()
+				require.NoError(t, err)
+				require.Zero(t, g, "no dev treasury in production")
+			},
+		},
+		{
+			name: "TradingDebugDefaults",
+			env:  map[string]string{"DEBUG": "true"},
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.False(t, cfg.RequireKYC(), "KYC is off by default in DEBUG")
+				g, err := cfg.DevTreasury()
+				require.NoError(t, err)
+				require.Equal(t, core.Microgram(1000_000_000), g)
+			},
+		},
+		{
+			name: "TradingHTTPJSONFeed",
+			env: production(map[string]string{
+				"PRICE_FEEDS": "HTTPJSON, manual", "PRICE_FEED_URL": "https://feed.example/gold",
+				"PRICE_FEED_MID_PATH": "data.mid", "PRICE_FEED_SPREAD_PERCENT": "1.5", "PRICE_FEED_UNIT": "toman",
+				"TRADING_REQUIRE_KYC": "false",
+			}),
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, []string{"httpjson", "manual"}, cfg.PriceFeeds)
+				require.Equal(t, core.BasisPoints(150), cfg.PriceFeedSpread)
+				require.False(t, cfg.RequireKYC())
+			},
+		},
+		{
 			name: "OTPSettings",
 			env:  production(map[string]string{"OTP_TTL": "10m", "OTP_SIGNUP": "true", "OTP_EXPOSE_CODE": "false"}),
 			expect: func(t *testing.T, cfg config.Config) {
@@ -401,6 +444,19 @@ func TestLoadRejects(t *testing.T) {
 		{"OTPTTLMinutesNumber", production(map[string]string{"OTP_TTL": "5"}), `config: OTP_TTL: must be a duration above 0 and at most 10m, such as 5m, got "5"`},
 		{"OTPExposeCodeInProduction", production(map[string]string{"OTP_EXPOSE_CODE": "true"}), `config: OTP_EXPOSE_CODE: must be false when DEBUG is false: it shows OTP codes to API clients, got "true"`},
 		{"OTPSignupNotBool", production(map[string]string{"OTP_SIGNUP": "on"}), `config: OTP_SIGNUP: must be true or false, got "on"`},
+		{"PriceFeedsUnknown", production(map[string]string{"PRICE_FEEDS": "manual,tgju"}), `config: PRICE_FEEDS: must be a comma-separated list of manual and httpjson, each at most once, got "manual,tgju"`},
+		{"PriceFeedsRepeated", production(map[string]string{"PRICE_FEEDS": "manual,manual"}), `config: PRICE_FEEDS: must be a comma-separated list of manual and httpjson, each at most once, got "manual,manual"`},
+		{"PriceSeedSellBelowBuy", production(map[string]string{"PRICE_SEED_BUY": "100", "PRICE_SEED_SELL": "99"}), `config: PRICE_SEED_SELL: must be a positive whole number of rials per gram, PRICE_SEED_SELL not below PRICE_SEED_BUY, got "99"`},
+		{"PriceSeedNotNumber", production(map[string]string{"PRICE_SEED_BUY": "abc"}), `config: PRICE_SEED_BUY: must be a positive whole number of rials per gram, PRICE_SEED_SELL not below PRICE_SEED_BUY, got "abc"`},
+		{"PriceFeedURLMissing", production(map[string]string{"PRICE_FEEDS": "httpjson", "PRICE_FEED_MID_PATH": "p"}), `config: PRICE_FEED_URL: must be an absolute http or https URL when PRICE_FEEDS lists httpjson, got ""`},
+		{"PriceFeedPathsMissing", production(map[string]string{"PRICE_FEEDS": "httpjson", "PRICE_FEED_URL": "https://feed.example/gold", "PRICE_FEED_BUY_PATH": "b"}), `config: PRICE_FEED_BUY_PATH: must give PRICE_FEED_BUY_PATH and PRICE_FEED_SELL_PATH, or PRICE_FEED_MID_PATH, when PRICE_FEEDS lists httpjson, got "b"`},
+		{"PriceFeedUnit", production(map[string]string{"PRICE_FEED_UNIT": "dollar"}), `config: PRICE_FEED_UNIT: must be rial or toman, got "dollar"`},
+		{"PriceRefreshZero", production(map[string]string{"PRICE_REFRESH_INTERVAL": "0s"}), `config: PRICE_REFRESH_INTERVAL: must be a positive duration such as 20s or 1m30s, got "0s"`},
+		{"PriceMaxJumpZero", production(map[string]string{"PRICE_MAX_JUMP_PERCENT": "0"}), `config: PRICE_MAX_JUMP_PERCENT: must be a percentage above 0 and at most 100, such as 10, got "0"`},
+		{"QuoteTTLTooLong", production(map[string]string{"QUOTE_TTL": "11m"}), `config: QUOTE_TTL: must be a duration above 0 and at most 10m, such as 30s, got "11m"`},
+		{"TradingRequireKYCNotBool", production(map[string]string{"TRADING_REQUIRE_KYC": "maybe"}), `config: TRADING_REQUIRE_KYC: must be true or false, got "maybe"`},
+		{"DevTreasuryInProduction", production(map[string]string{"DEV_TREASURY_GRAMS": "5"}), `config: DEV_TREASURY_GRAMS: must be 0 when DEBUG is false: metal enters the treasury through a staff journal, got "5"`},
+		{"DevTreasuryNotGrams", production(map[string]string{"DEV_TREASURY_GRAMS": "1.0000001"}), `config: DEV_TREASURY_GRAMS: must be a number of grams with at most 6 decimals (0 for none), got "1.0000001"`},
 		{"FirstBadVariableWins", production(map[string]string{"DB_PORT": "x", "MIN_DEPOSIT_AMOUNT": "y"}), `config: DB_PORT: must be a port number from 1 to 65535, got "x"`},
 	}
 	for _, tt := range tests {
