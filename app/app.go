@@ -24,10 +24,10 @@ type BuildInfo struct {
 // App is the bundled Talabin application: the HTTP server, the background job workers and
 // their lifecycle.
 type App struct {
-	cfg       config.Config
-	logger    *slog.Logger
-	server    *http.Server
-	readiness *httpapi.Readiness
+	cfg        config.Config
+	logger     *slog.Logger
+	server     *http.Server
+	readiness  *httpapi.Readiness
 	jobs       *JobRunner
 	background []Background
 	build      BuildInfo
