@@ -22,6 +22,10 @@ type Prices interface {
 	// downsampled to at most [pricing.MaxHistoryPoints]. Errors: [core.ValidationError] when
 	// the window ends before it starts.
 	History(ctx context.Context, q HistoryQuery) ([]pricing.Point, error)
+	// Candles returns the OHLC candles of the window q describes on the mid price, oldest
+	// first, one per interval that has prices. Errors: [core.ValidationError] when the window
+	// ends before it starts or would hold more than [pricing.MaxHistoryPoints] intervals.
+	Candles(ctx context.Context, q HistoryQuery, interval time.Duration) ([]pricing.Candle, error)
 	// List returns one page of the accepted prices, newest first, and how many there are.
 	List(ctx context.Context, offset, limit int) ([]PriceView, int, error)
 	// Get returns one accepted price by id. Errors: [core.ErrNotFound].

@@ -95,6 +95,7 @@ func (t *Trading) Routes(rt Routes) {
 	a.Public(rt).Route("/api/prices/gold", func(rt Routes) {
 		rt.Get("/current/", t.currentPrice)
 		rt.Get("/history/", t.priceHistory)
+		rt.Get("/candles/", t.priceCandles)
 		rt.Get("/", t.listPrices)
 		rt.Get("/{id}/", t.getPrice)
 	})

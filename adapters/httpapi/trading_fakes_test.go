@@ -56,6 +56,7 @@ func fixtureEntries() []ports.LedgerEntry {
 type fakeTrading struct {
 	CurrentFunc  func(context.Context) (ports.PriceView, error)
 	HistoryFunc  func(context.Context, ports.HistoryQuery) ([]pricing.Point, error)
+	CandlesFunc  func(context.Context, ports.HistoryQuery, time.Duration) ([]pricing.Candle, error)
 	ListFunc     func(context.Context, int, int) ([]ports.PriceView, int, error)
 	GetFunc      func(context.Context, int64) (ports.PriceView, error)
 	SetPriceFunc func(context.Context, ports.Principal, ports.SetPriceInput) (ports.PriceView, error)
@@ -99,6 +100,11 @@ func newFakeTrading() *fakeTrading {
 		older := fixturePrice
 		older.ID, older.At = 6, fixtureAt.Add(-time.Hour)
 		return []pricing.Point{older, fixturePrice}, nil
+	}
+	f.CandlesFunc = func(context.Context, ports.HistoryQuery, time.Duration) ([]pricing.Candle, error) {
+		return []pricing.Candle{{
+			Start: fixtureAt.Truncate(time.Hour), Open: 3_000_000, High: 3_100_000, Low: 2_990_000, Close: 3_050_000, Count: 4,
+		}}, nil
 	}
 	f.ListFunc = func(context.Context, int, int) ([]ports.PriceView, int, error) {
 		return []ports.PriceView{fixtureView()}, 1, nil
@@ -228,7 +234,11 @@ func idempotent[T any](f *fakeTrading, call ports.IdempotentCall, fn func() (T, 
 
 // historyCall, setPriceCall, ... record the inputs of the fake's methods.
 type (
-	historyCall  struct{ Query ports.HistoryQuery }
+	historyCall struct{ Query ports.HistoryQuery }
+	candlesCall struct {
+		Query    ports.HistoryQuery
+		Interval time.Duration
+	}
 	listCall     struct{ Offset, Limit int }
 	setPriceCall struct {
 		Principal ports.Principal
@@ -266,6 +276,11 @@ func (f *fakeTrading) Current(ctx context.Context) (ports.PriceView, error) {
 func (f *fakeTrading) History(ctx context.Context, q ports.HistoryQuery) ([]pricing.Point, error) {
 	f.record(historyCall{Query: q})
 	return f.HistoryFunc(ctx, q)
+}
+
+func (f *fakeTrading) Candles(ctx context.Context, q ports.HistoryQuery, interval time.Duration) ([]pricing.Candle, error) {
+	f.record(candlesCall{Query: q, Interval: interval})
+	return f.CandlesFunc(ctx, q, interval)
 }
 
 func (f *fakeTrading) List(ctx context.Context, offset, limit int) ([]ports.PriceView, int, error) {

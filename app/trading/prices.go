@@ -3,6 +3,7 @@ package trading
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/pricing"
@@ -20,31 +21,55 @@ func (s *Service) Current(context.Context) (ports.PriceView, error) {
 
 // History returns the downsampled price history of q's window; see [ports.Prices.History].
 func (s *Service) History(ctx context.Context, q ports.HistoryQuery) ([]pricing.Point, error) {
+	points, _, _, err := s.priceRange(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return pricing.Downsample(points, pricing.MaxHistoryPoints), nil
+}
+
+// Candles returns the OHLC candles of a window; see [ports.Prices.Candles].
+func (s *Service) Candles(ctx context.Context, q ports.HistoryQuery, interval time.Duration) ([]pricing.Candle, error) {
+	if interval <= 0 {
+		return nil, core.FieldError("interval", "Interval must be a positive duration.")
+	}
+	points, from, to, err := s.priceRange(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if to.Sub(from)/interval > pricing.MaxHistoryPoints {
+		return nil, core.FieldError("interval", fmt.Sprintf("Interval is too short for this window: at most %d candles.", pricing.MaxHistoryPoints))
+	}
+	return pricing.Candles(points, interval), nil
+}
+
+// priceRange reads the accepted prices of the window q describes, oldest first, and the
+// window's bounds.
+func (s *Service) priceRange(ctx context.Context, q ports.HistoryQuery) (points []pricing.Point, from, to time.Time, err error) {
 	window := q.Window
 	if window <= 0 {
 		window = ports.DefaultHistoryWindow
 	}
-	to := q.To
+	to = q.To
 	if to.IsZero() {
 		to = s.now()
 	}
-	from := q.From
+	from = q.From
 	if from.IsZero() {
 		from = to.Add(-window)
 	}
 	if !from.Before(to) {
-		return nil, core.FieldError(core.NonFieldErrors, "start_date must be before end_date.")
+		return nil, from, to, core.FieldError(core.NonFieldErrors, "start_date must be before end_date.")
 	}
-	var points []pricing.Point
-	err := s.store.Snapshot(ctx, func(ctx context.Context, tx ports.Tx) error {
+	err = s.store.Snapshot(ctx, func(ctx context.Context, tx ports.Tx) error {
 		var err error
 		points, err = tx.Prices().Range(ctx, from, to)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("trading: price history: %w", err)
+		return nil, from, to, fmt.Errorf("trading: price history: %w", err)
 	}
-	return pricing.Downsample(points, pricing.MaxHistoryPoints), nil
+	return points, from, to, nil
 }
 
 // List returns one page of accepted prices, newest first; see [ports.Prices.List].

@@ -338,3 +338,31 @@ func TestHistory(t *testing.T) {
 	_, err = b.svc.Get(t.Context(), 999)
 	require.ErrorIs(t, err, core.ErrNotFound)
 }
+
+func TestCandles(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clock.Advance(b.clock.Now().Truncate(time.Hour).Add(time.Hour).Sub(b.clock.Now()))
+	start := b.clock.Now()
+	// Two hours of prices, one every 20 minutes: 3 points per hourly candle.
+	for i := range 6 {
+		b.setPrice(t, testBuy+core.RialsPerGram(i)*1_000, testSell+core.RialsPerGram(i)*1_000)
+		b.clock.Advance(20 * time.Minute)
+	}
+
+	candles, err := b.svc.Candles(t.Context(), ports.HistoryQuery{From: start, To: start.Add(2 * time.Hour)}, time.Hour)
+	require.NoError(t, err)
+	require.Len(t, candles, 2)
+	mid := func(i int) core.RialsPerGram {
+		return pricing.Price{Buy: testBuy + core.RialsPerGram(i)*1_000, Sell: testSell + core.RialsPerGram(i)*1_000}.Mid()
+	}
+	require.Equal(t, pricing.Candle{Start: candles[0].Start, Open: mid(0), High: mid(2), Low: mid(0), Close: mid(2), Count: 3}, candles[0])
+	require.Equal(t, mid(3), candles[1].Open)
+	require.Equal(t, mid(5), candles[1].Close)
+	require.True(t, candles[0].Start.Equal(start), "hourly candles start on the hour")
+
+	_, err = b.svc.Candles(t.Context(), ports.HistoryQuery{Window: 30 * 24 * time.Hour}, time.Minute)
+	require.ErrorIs(t, err, core.ErrInvalidInput, "30 days of minutes is more than 500 candles")
+	_, err = b.svc.Candles(t.Context(), ports.HistoryQuery{}, 0)
+	require.ErrorIs(t, err, core.ErrInvalidInput)
+}
