@@ -11,7 +11,12 @@ import (
 	"github.com/talabin/talabin/core/idempotency"
 	"github.com/talabin/talabin/core/pricing"
 	"github.com/talabin/talabin/core/trading"
+	"github.com/talabin/talabin/ports"
 )
+
+// PriceTopic is the [ports.Notifier] topic of changes to the active price and the trading
+// state.
+const PriceTopic = "prices"
 
 // Defaults the composition root uses when it configures [Service].
 const (
@@ -67,6 +72,10 @@ type Config struct {
 	KYC KYCLevels
 	// Manual, when set, also receives every price staff set (the manual feed).
 	Manual PriceSetter
+	// Notifier, when set, announces every change of the active price or the trading state
+	// on [PriceTopic], so that the other instances reload at once instead of at their next
+	// poll. Nil: instances converge by polling ([DefaultReloadInterval]).
+	Notifier ports.Notifier
 	// IdempotencyRetention is how long a stored response answers replays; zero means
 	// [idempotency.Retention].
 	IdempotencyRetention time.Duration

@@ -93,6 +93,7 @@ func (s *Service) SetPrice(ctx context.Context, p ports.Principal, in ports.SetP
 		return out, err
 	}
 	s.publish(point, &state)
+	s.announce(ctx)
 	s.setManual(ctx, point.Price)
 	s.logger.InfoContext(ctx, "price set by staff", slog.String("user_id", p.UserID.String()),
 		slog.String("buy_price", point.Buy.String()), slog.String("sell_price", point.Sell.String()))
@@ -225,6 +226,7 @@ func (s *Service) changeState(ctx context.Context, p ports.Principal, call ports
 		return out, err
 	}
 	s.publish(point, &state)
+	s.announce(ctx)
 	s.logger.InfoContext(ctx, "trading state changed by staff", slog.String("action", action),
 		slog.String("user_id", p.UserID.String()), slog.Bool("halted", state.Halted), slog.String("reason", reason))
 	return out, nil

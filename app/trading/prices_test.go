@@ -1,7 +1,9 @@
 package trading_test
 
 import (
+	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -365,4 +367,52 @@ func TestCandles(t *testing.T) {
 	require.ErrorIs(t, err, core.ErrInvalidInput, "30 days of minutes is more than 500 candles")
 	_, err = b.svc.Candles(t.Context(), ports.HistoryQuery{}, 0)
 	require.ErrorIs(t, err, core.ErrInvalidInput)
+}
+
+// countingNotifier counts the notices of each topic.
+type countingNotifier struct {
+	mu      sync.Mutex
+	notices map[string]int
+}
+
+func (n *countingNotifier) Notify(_ context.Context, topic string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.notices[topic]++
+	return nil
+}
+
+func (n *countingNotifier) Subscribe(context.Context, string) (<-chan struct{}, error) {
+	return nil, errors.New("not used")
+}
+
+func (n *countingNotifier) count() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.notices[apptrading.PriceTopic]
+}
+
+// TestChangesAreAnnounced checks that every change of the active price or the trading state
+// is announced to the other instances, and that a refresh that changed nothing is not.
+func TestChangesAreAnnounced(t *testing.T) {
+	t.Parallel()
+	n := &countingNotifier{notices: map[string]int{}}
+	b := setup(t, func(c *apptrading.Config) { c.Notifier = n })
+
+	b.setPrice(t, testBuy, testSell)
+	require.Equal(t, 1, n.count(), "staff price")
+
+	_, err := b.svc.Halt(t.Context(), b.staff, "maintenance", ports.IdempotentCall{})
+	require.NoError(t, err)
+	require.Equal(t, 2, n.count(), "halt")
+	_, err = b.svc.Resume(t.Context(), b.staff, ports.ResumeInput{Reason: "done"}, ports.IdempotentCall{})
+	require.NoError(t, err)
+	require.Equal(t, 3, n.count(), "resume")
+
+	b.clock.Advance(time.Minute)
+	b.feed.set(testBuy+100, testSell+100, b.clock.Now())
+	require.NoError(t, b.svc.Refresh(t.Context()))
+	require.Equal(t, 4, n.count(), "a new feed price")
+	require.NoError(t, b.svc.Refresh(t.Context()))
+	require.Equal(t, 4, n.count(), "the same feed price again changes nothing")
 }

@@ -49,6 +49,9 @@ func (s *Service) Refresh(ctx context.Context) error {
 			slog.Any("error", res.jump))
 	}
 	s.publish(res.active, &res.state)
+	if res.changed {
+		s.announce(ctx)
+	}
 	return nil
 }
 
@@ -58,6 +61,8 @@ type acceptance struct {
 	active pricing.Point
 	state  ports.TradingState
 	jump   error
+	// changed reports whether the store changed: a new price or a new trading state.
+	changed bool
 }
 
 // accept stores feed price p at now in tx, or holds it as a pending jump.
@@ -76,7 +81,7 @@ func (s *Service) accept(ctx context.Context, tx ports.Tx, p pricing.Price, now 
 	if latest.ID != 0 {
 		if jump := s.cfg.Guard.CheckJump(latest.Price, p); jump != nil {
 			st, err = holdJump(ctx, tx, st, p, jump, now)
-			return acceptance{active: latest, state: st, jump: jump}, err
+			return acceptance{active: latest, state: st, jump: jump, changed: true}, err
 		}
 	}
 	point, err := tx.Prices().Append(ctx, p)
@@ -84,7 +89,7 @@ func (s *Service) accept(ctx context.Context, tx ports.Tx, p pricing.Price, now 
 		return acceptance{}, fmt.Errorf("append price: %w", err)
 	}
 	st, err = clearJump(ctx, tx, st, systemEvent(now, actionJumpCleared, entityTrading, ""))
-	return acceptance{active: point, state: st}, err
+	return acceptance{active: point, state: st, changed: true}, err
 }
 
 // clearJump drops a price waiting for staff, now that an accepted price superseded it, ends

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/talabin/talabin/core"
@@ -47,6 +48,18 @@ func (s *Service) publish(point pricing.Point, state *ports.TradingState) {
 		if s.snap.CompareAndSwap(old, &next) {
 			return
 		}
+	}
+}
+
+// announce tells the other instances that the active price or the trading state changed
+// here. A failure only delays their refresh until the next poll, so it is logged.
+func (s *Service) announce(ctx context.Context) {
+	if s.cfg.Notifier == nil {
+		return
+	}
+	if err := s.cfg.Notifier.Notify(ctx, PriceTopic); err != nil {
+		s.logger.WarnContext(ctx, "price change not announced; other instances see it at their next reload",
+			slog.Any("error", err))
 	}
 }
 
