@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,20 +14,14 @@ import (
 
 	redislimit "github.com/talabin/talabin/adapters/ratelimit/redis"
 	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/integration/redistest"
 	"github.com/talabin/talabin/ports"
 	"github.com/talabin/talabin/ports/ratelimittest"
 )
 
-// envRedisURL names the Redis the tests use; default defaultRedisURL. When it does not
-// answer the tests skip, or fail when CI is set.
-const (
-	envRedisURL     = "TALABIN_TEST_REDIS_URL"
-	defaultRedisURL = "redis://127.0.0.1:6379/0"
-)
-
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	client := newClient(t)
+	client := redistest.Client(t)
 	ratelimittest.Run(t, func(t *testing.T) ratelimittest.Harness {
 		return ratelimittest.Harness{Limiter: newLimiter(t, client, uniquePrefix(t, client))}
 	})
@@ -106,7 +99,7 @@ func TestInstancesShareLimits(t *testing.T) {
 
 func TestPrefix(t *testing.T) {
 	t.Parallel()
-	client := newClient(t)
+	client := redistest.Client(t)
 	limit := ports.PerPeriod("auth.login", 2, time.Hour)
 
 	t.Run("SeparatesLimiters", func(t *testing.T) {
@@ -200,29 +193,6 @@ func TestNew(t *testing.T) {
 	}
 }
 
-// newClient connects to the test Redis, or skips (fails under CI) when it does not answer.
-func newClient(t *testing.T) *redis.Client {
-	t.Helper()
-	url := os.Getenv(envRedisURL)
-	if url == "" {
-		url = defaultRedisURL
-	}
-	opts, err := redis.ParseURL(url)
-	require.NoError(t, err, "%s", envRedisURL)
-	client := redis.NewClient(opts)
-	t.Cleanup(func() { require.NoError(t, client.Close()) })
-
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-	defer cancel()
-	if err := client.Ping(ctx).Err(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("redis at %s does not answer: %v", opts.Addr, err)
-		}
-		t.Skipf("redis at %s does not answer (set %s): %v", opts.Addr, envRedisURL, err)
-	}
-	return client
-}
-
 // uniquePrefix returns a key prefix no other test uses, and deletes its keys at cleanup.
 func uniquePrefix(t *testing.T, client *redis.Client) string {
 	t.Helper()
@@ -253,7 +223,7 @@ func newLimiter(t *testing.T, client *redis.Client, prefix string) *redislimit.L
 // twoInstances returns two limiters on two connections that share one prefix.
 func twoInstances(t *testing.T) (a, b *redislimit.Limiter) {
 	t.Helper()
-	ca, cb := newClient(t), newClient(t)
+	ca, cb := redistest.Client(t), redistest.Client(t)
 	prefix := uniquePrefix(t, ca)
 	return newLimiter(t, ca, prefix), newLimiter(t, cb, prefix)
 }
