@@ -47,6 +47,13 @@ bench: ## Run the Go benchmarks (no tests)
 bench-ledger: ## Benchmark buy journals at concurrency 16 and 64 on PostgreSQL and SQLite (needs TALABIN_TEST_DATABASE_URL)
 	$(GO) test -tags=integration -run '^$$' -bench '^BenchmarkLedgerBuy$$' -benchtime 20000x -count 1 $(TEST_FLAGS) ./integration/
 
+# Extra flags for the HTTP load driver, e.g. make bench-http HTTPBENCH_FLAGS='-duration 30s -cpuprofile place.pprof'.
+HTTPBENCH_FLAGS ?=
+
+.PHONY: bench-http
+bench-http: ## Load-test the HTTP API in-process: current price, place_order on PostgreSQL (needs TALABIN_TEST_DATABASE_URL)
+	$(GO) run ./integration/cmd/httpbench $(HTTPBENCH_FLAGS)
+
 .PHONY: test-soak
 test-soak: ## The long ledger suites: 60 s bank runs and 20 SIGKILL crash points
 	TALABIN_BANK_DURATION=60s TALABIN_CRASH_POINTS=20 $(GO) test -tags=integration -count=1 -timeout 60m \

@@ -111,13 +111,15 @@ func NewWorkers(scfg accounts.ServiceConfig, store ports.Store, sender ports.SMS
 }
 
 // NewAuthConfig returns the HTTP identity layer's configuration: trusted proxies, the
-// cookie-mode origins, cookie flags and lifetimes from cfg, the CSRF key from keys.
+// cookie-mode origins, cookie flags and lifetimes and the rate limits ([HTTPAuthLimits]) from
+// cfg, the CSRF key from keys.
 func NewAuthConfig(cfg config.Config, keys Keys, accts ports.Accounts, limiter ports.RateLimiter,
 	security accounts.SecurityLogger, logger *slog.Logger,
 ) httpapi.AuthConfig {
 	return httpapi.AuthConfig{
 		Accounts:       accts,
 		Limiter:        limiter,
+		Limits:         HTTPAuthLimits(cfg),
 		TrustedProxies: cfg.TrustedProxies,
 		AllowedOrigins: cfg.CORSAllowedOrigins,
 		CSRFKey:        keys.CSRF,

@@ -132,10 +132,11 @@ func NewTradingService(ctx context.Context, tc tradingsvc.Config, store ports.St
 }
 
 // TradingRoutes returns the router option that serves prices, trading, wallet and the
-// staff's trading controls.
+// staff's trading controls, rate-limited by [HTTPTradingLimits].
 func TradingRoutes(cfg config.Config, svc *tradingsvc.Service) []httpapi.RouterOption {
 	return []httpapi.RouterOption{httpapi.WithTrading(httpapi.TradingConfig{
 		Prices: svc, Control: svc, Trading: svc, Wallets: svc,
+		Limits:              HTTPTradingLimits(cfg),
 		IdempotencyRequired: cfg.IdempotencyRequired,
 	})}
 }

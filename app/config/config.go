@@ -221,6 +221,12 @@ type Config struct {
 	// staff journal).
 	DevTreasuryGrams string `env:"DEV_TREASURY_GRAMS" envDefault:"1000"`
 
+	// RateLimitScale multiplies every HTTP rate limit's rate and burst (RATE_LIMIT_SCALE, a
+	// whole number from 1 to 100000, default 1). Above 1 it is refused when Debug is false:
+	// it exists so that a load test on one machine, whose users all share 127.0.0.1, is not
+	// throttled by the per-IP and per-user limits meant for real clients.
+	RateLimitScale int `env:"RATE_LIMIT_SCALE" envDefault:"1"`
+
 	// ZarinpalMerchantID is the ZarinPal merchant id (ZARINPAL_MERCHANT_ID).
 	ZarinpalMerchantID string `env:"ZARINPAL_MERCHANT_ID"`
 	// IDPayAPIKey is the IDPay API key (IDPAY_API_KEY).

@@ -124,4 +124,5 @@ var parseRules = map[string]string{
 	"QUOTE_TTL":                  ruleQuoteTTL,
 	"TRADING_REQUIRE_KYC":        ruleBool,
 	"IDEMPOTENCY_REQUIRED":       ruleBool,
+	"RATE_LIMIT_SCALE":           ruleRateLimitScale,
 }

@@ -194,6 +194,9 @@ func (c Config) validate(environ map[string]string) error {
 	if err := c.validateTrading(environ, bad); err != nil {
 		return err
 	}
+	if err := c.validateRateLimitScale(bad); err != nil {
+		return err
+	}
 	amounts := []struct {
 		name  string
 		value core.Rial
