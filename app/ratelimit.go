@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/talabin/talabin/adapters/notify/redisnotify"
 	"github.com/talabin/talabin/adapters/ratelimit/memory"
 	redislimit "github.com/talabin/talabin/adapters/ratelimit/redis"
 	"github.com/talabin/talabin/app/config"
@@ -34,23 +35,11 @@ func NewRateLimiter(ctx context.Context, cfg config.Config, logger *slog.Logger)
 		logger.Info("rate limits in memory (single instance)")
 		return l, func() {}, nil
 	}
-	opts, err := redis.ParseURL(dsn)
+	client, err := connectRedis(ctx, dsn)
 	if err != nil {
-		// The URL may hold a password: net/url's error quotes it whole, so only its reason
-		// is kept.
-		if ue, ok := errors.AsType[*url.Error](err); ok {
-			err = ue.Err
-		}
-		return nil, nil, fmt.Errorf("redis rate limiter: parse redis url: %w", err)
+		return nil, nil, fmt.Errorf("redis rate limiter: %w", err)
 	}
-	client := redis.NewClient(opts)
-	pingCtx, cancel := context.WithTimeout(ctx, redisPingTimeout)
-	defer cancel()
-	if err := client.Ping(pingCtx).Err(); err != nil {
-		return nil, nil, errors.Join(
-			fmt.Errorf("redis rate limiter: redis at %s does not answer: %w", opts.Addr, err),
-			client.Close())
-	}
+	opts := client.Options()
 	l, err := redislimit.New(client, redislimit.Options{})
 	if err != nil {
 		return nil, nil, errors.Join(fmt.Errorf("redis rate limiter: %w", err), client.Close())
@@ -62,4 +51,48 @@ func NewRateLimiter(ctx context.Context, cfg config.Config, logger *slog.Logger)
 		}
 	}
 	return l, cleanup, nil
+}
+
+// connectRedis returns a client of the Redis at dsn that answered a ping within
+// redisPingTimeout, so that a wrong address stops the app at start-up instead of failing
+// requests. Errors never quote the URL, which may hold a password.
+func connectRedis(ctx context.Context, dsn string) (*redis.Client, error) {
+	opts, err := redis.ParseURL(dsn)
+	if err != nil {
+		// net/url's error quotes the URL whole, so only its reason is kept.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("parse redis url: %w", err)
+	}
+	client := redis.NewClient(opts)
+	pingCtx, cancel := context.WithTimeout(ctx, redisPingTimeout)
+	defer cancel()
+	if err := client.Ping(pingCtx).Err(); err != nil {
+		return nil, errors.Join(fmt.Errorf("redis at %s does not answer: %w", opts.Addr, err), client.Close())
+	}
+	return client, nil
+}
+
+// NewNotifier returns the notifier that tells the other instances about price changes at
+// once: Redis pub/sub when Redis is configured, else none (nil), and a single instance needs
+// none. The cleanup closes its Redis client.
+func NewNotifier(ctx context.Context, cfg config.Config, logger *slog.Logger) (ports.Notifier, func(), error) {
+	dsn := cfg.RedisDSN()
+	if dsn == "" {
+		return nil, func() {}, nil
+	}
+	client, err := connectRedis(ctx, dsn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("redis notifier: %w", err)
+	}
+	n, err := redisnotify.New(client)
+	if err != nil {
+		return nil, nil, errors.Join(err, client.Close())
+	}
+	return n, func() {
+		if err := client.Close(); err != nil {
+			logger.Warn("close redis client", "error", err.Error())
+		}
+	}, nil
 }

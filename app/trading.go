@@ -91,7 +91,7 @@ func NewPriceFeeds(cfg config.Config, clock ports.Clock, logger *slog.Logger) (P
 // TradingConfig returns the trading service's configuration: fee, order limits, quote TTL,
 // KYC gate and price guards from cfg. Prices from an automatic feed go stale after
 // PRICE_MAX_AGE; with only the manual feed, prices staff set never do.
-func TradingConfig(cfg config.Config, feeds PriceFeeds) tradingsvc.Config {
+func TradingConfig(cfg config.Config, feeds PriceFeeds, notifier ports.Notifier) tradingsvc.Config {
 	guard := pricing.Guard{MaxJumpBasisPoints: cfg.PriceMaxJump}
 	for _, f := range cfg.PriceFeeds {
 		if f != config.PriceFeedManual {
@@ -108,6 +108,7 @@ func TradingConfig(cfg config.Config, feeds PriceFeeds) tradingsvc.Config {
 	if feeds.Manual != nil {
 		tc.Manual = feeds.Manual
 	}
+	tc.Notifier = notifier
 	return tc
 }
 
@@ -192,21 +193,46 @@ func PeriodicJobs(cfg config.Config) []*river.PeriodicJob {
 	}
 }
 
-// PriceReload keeps this instance's memory copy of the price current: every
-// [tradingsvc.DefaultReloadInterval] it reloads the newest stored price and trading state,
-// which another instance's refresh or a staff action may have changed.
-func PriceReload(svc *tradingsvc.Service, logger *slog.Logger) Background {
+// PriceReload keeps this instance's memory copy of the price current: it reloads the newest
+// stored price and trading state, which another instance's refresh or a staff action may have
+// changed, when the notifier announces a change (with Redis: at once) and in any case every
+// [tradingsvc.DefaultReloadInterval], which bounds the lag when a notice is lost or there is
+// no notifier.
+func PriceReload(svc *tradingsvc.Service, notifier ports.Notifier, logger *slog.Logger) Background {
+	return ReloadLoop(svc, notifier, tradingsvc.PriceTopic, tradingsvc.DefaultReloadInterval, logger)
+}
+
+// Reloader reloads an in-memory copy of shared state.
+type Reloader interface {
+	Reload(ctx context.Context) error
+}
+
+// ReloadLoop returns a loop that calls r.Reload on every notice of topic and every interval.
+func ReloadLoop(r Reloader, notifier ports.Notifier, topic string, interval time.Duration, logger *slog.Logger) Background {
 	return func(ctx context.Context) {
-		t := time.NewTicker(tradingsvc.DefaultReloadInterval)
+		var notices <-chan struct{}
+		if notifier != nil {
+			ch, err := notifier.Subscribe(ctx, topic)
+			if err != nil {
+				logger.Warn("change notices unavailable; reloading on the interval only", "topic", topic, "error", err)
+			}
+			notices = ch
+		}
+		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
-			case <-t.C:
-				if err := svc.Reload(ctx); err != nil && ctx.Err() == nil {
-					logger.Warn("price reload failed", "error", err)
+			case _, ok := <-notices:
+				if !ok {
+					notices = nil // the subscription ended; the ticker carries on
+					continue
 				}
+			case <-t.C:
+			}
+			if err := r.Reload(ctx); err != nil && ctx.Err() == nil {
+				logger.Warn("reload failed", "topic", topic, "error", err)
 			}
 		}
 	}

@@ -24,8 +24,9 @@ var metricsSet = wire.NewSet(NewMetricsRegistry, NewAccountsMetrics, NewMetricsE
 // storeSet provides the store the configuration selects, migrated.
 var storeSet = wire.NewSet(OpenDatabase, MigratedStore)
 
-// providerSet provides the outbound adapters the configuration selects: SMS and rate limits.
-var providerSet = wire.NewSet(NewSMSSender, NewRateLimiter)
+// providerSet provides the outbound adapters the configuration selects: SMS, rate limits and
+// change notices.
+var providerSet = wire.NewSet(NewSMSSender, NewRateLimiter, NewNotifier)
 
 // accountsSet provides the identity use cases, their keys and their SMS worker.
 var accountsSet = wire.NewSet(

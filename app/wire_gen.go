@@ -80,15 +80,23 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		cleanup()
 		return nil, nil, err
 	}
-	tradingConfig := TradingConfig(cfg, priceFeeds)
+	notifier, cleanup3, err := NewNotifier(ctx, cfg, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	tradingConfig := TradingConfig(cfg, priceFeeds, notifier)
 	devTreasury, err := SeedDevTreasury(ctx, cfg, store, logger)
 	if err != nil {
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
 	service, err := NewTradingService(ctx, tradingConfig, store, priceFeeds, clock, logger, devTreasury)
 	if err != nil {
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
@@ -96,6 +104,7 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	v2 := TradingRoutes(cfg, service)
 	handler, err := httpapi.NewRouter(logger, readiness, authConfig, metricsEndpoint, v2...)
 	if err != nil {
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
@@ -103,12 +112,14 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	server := NewHTTPServer(cfg, handler, logger)
 	smsSender, err := NewSMSSender(cfg, logger)
 	if err != nil {
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
 	workers, err := NewWorkers(serviceConfig, store, smsSender, clock, logger, service)
 	if err != nil {
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
@@ -116,14 +127,16 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	v3 := PeriodicJobs(cfg)
 	jobRunner, err := NewJobRunner(database, workers, v3, logger)
 	if err != nil {
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	background := PriceReload(service, logger)
+	background := PriceReload(service, notifier, logger)
 	v4 := Backgrounds(background)
 	app := NewApp(cfg, logger, server, readiness, jobRunner, v4, build)
 	return app, func() {
+		cleanup3()
 		cleanup2()
 		cleanup()
 	}, nil
@@ -144,8 +157,9 @@ var metricsSet = wire.NewSet(NewMetricsRegistry, NewAccountsMetrics, NewMetricsE
 // storeSet provides the store the configuration selects, migrated.
 var storeSet = wire.NewSet(OpenDatabase, MigratedStore)
 
-// providerSet provides the outbound adapters the configuration selects: SMS and rate limits.
-var providerSet = wire.NewSet(NewSMSSender, NewRateLimiter)
+// providerSet provides the outbound adapters the configuration selects: SMS, rate limits and
+// change notices.
+var providerSet = wire.NewSet(NewSMSSender, NewRateLimiter, NewNotifier)
 
 // accountsSet provides the identity use cases, their keys and their SMS worker.
 var accountsSet = wire.NewSet(
