@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/talabin/talabin/adapters/internal/payadapter"
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/ports"
 )
@@ -18,30 +19,16 @@ func (c *Client) ParseCallback(r *http.Request) (ports.Callback, error) {
 	if err != nil {
 		return ports.Callback{}, fmt.Errorf("%s: callback: %w: bad query", ProviderName, core.ErrInvalidInput)
 	}
-	authority, err := single(q, "Authority")
+	authority, err := payadapter.SingleValue(ProviderName, q, "Authority")
 	if err != nil {
 		return ports.Callback{}, err
 	}
 	if err := checkAuthority(authority); err != nil {
 		return ports.Callback{}, fmt.Errorf("callback: %w", err)
 	}
-	status, err := single(q, "Status")
+	status, err := payadapter.SingleValue(ProviderName, q, "Status")
 	if err != nil {
 		return ports.Callback{}, err
 	}
 	return ports.Callback{Authority: authority, Status: status, Succeeded: status == "OK"}, nil
-}
-
-// single returns the one value of key, refusing it missing or given with different values.
-func single(q url.Values, key string) (string, error) {
-	vs := q[key]
-	if len(vs) == 0 {
-		return "", fmt.Errorf("%s: callback: %w: %s missing", ProviderName, core.ErrInvalidInput, key)
-	}
-	for _, v := range vs[1:] {
-		if v != vs[0] {
-			return "", fmt.Errorf("%s: callback: %w: conflicting %s", ProviderName, core.ErrInvalidInput, key)
-		}
-	}
-	return vs[0], nil
 }

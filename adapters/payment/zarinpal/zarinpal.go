@@ -25,6 +25,7 @@ import (
 	"github.com/sony/gobreaker/v2"
 
 	"github.com/talabin/talabin/adapters/internal/outbound"
+	"github.com/talabin/talabin/adapters/internal/payadapter"
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/ports"
 )
@@ -32,12 +33,17 @@ import (
 // ProviderName is the gateway's name in [ports.PaymentGateway.Name], its breaker and errors.
 const ProviderName = "zarinpal"
 
-// userAgent is the User-Agent the client sends.
-const userAgent = "talabin-payment"
-
 // authorityPattern is the SDK's check of an authority: A (production) or S (sandbox) and 35
 // letters or digits.
 var authorityPattern = regexp.MustCompile(`^[AS][0-9a-zA-Z]{35}$`)
+
+// checkAuthority refuses an authority that is not well-formed.
+func checkAuthority(authority string) error {
+	if !authorityPattern.MatchString(authority) {
+		return fmt.Errorf("%s: %w: malformed authority", ProviderName, core.ErrInvalidInput)
+	}
+	return nil
+}
 
 // Client talks to ZarinPal. Build it with [New]; it is safe for concurrent use.
 type Client struct {
@@ -59,7 +65,7 @@ func New(cfg Config) (*Client, error) {
 		http: outbound.NewHTTPClient(outbound.Options{
 			Timeout:   cfg.Timeout,
 			Headers:   map[string]string{"Accept": "application/json", "Content-Type": "application/json"},
-			UserAgent: userAgent,
+			UserAgent: payadapter.UserAgent,
 		}),
 		breaker: outbound.NewBreaker[json.RawMessage](ProviderName, cfg.Breaker, cfg.Logger, func(err error) bool {
 			return err == nil || errors.Is(err, core.ErrInvalidInput) || errors.Is(err, core.ErrNotFound)
@@ -72,7 +78,7 @@ func (c *Client) Name() string { return ProviderName }
 
 // Request opens a session with request.json. See [ports.PaymentGateway.Request].
 func (c *Client) Request(ctx context.Context, req ports.PaymentRequest) (ports.PaymentSession, error) {
-	if err := checkRequest(req); err != nil {
+	if err := payadapter.CheckRequest(ProviderName, req); err != nil {
 		return ports.PaymentSession{}, err
 	}
 	amount, err := c.wireAmount(req.Amount)
@@ -207,7 +213,7 @@ func (c *Client) post(ctx context.Context, method string, body any) (json.RawMes
 	defer cancel()
 	resp, err := c.http.R().SetContext(reqCtx).SetBody(body).Post(c.cfg.BaseURL + "/" + method + ".json")
 	if err != nil {
-		return nil, transportError(ctx, method, written(), err)
+		return nil, payadapter.TransportError(ctx, ProviderName, method, written(), err)
 	}
 	data, err := interpret(method, resp.StatusCode(), resp.Body())
 	var apiErr *APIError
@@ -232,7 +238,7 @@ func interpret(method string, httpStatus int, body []byte) (json.RawMessage, err
 		Errors json.RawMessage `json:"errors"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, unreadableAnswer(method, httpStatus)
+		return nil, payadapter.UnreadableAnswer(ProviderName, method, httpStatus)
 	}
 	var e apiErrors
 	if json.Unmarshal(env.Errors, &e) != nil {
@@ -252,12 +258,12 @@ func interpret(method string, httpStatus int, body []byte) (json.RawMessage, err
 		Code json.Number `json:"code"` // a string in some samples
 	}
 	if json.Unmarshal(env.Data, &d) != nil {
-		return nil, unreadableAnswer(method, httpStatus)
+		return nil, payadapter.UnreadableAnswer(ProviderName, method, httpStatus)
 	}
 	code, _ := strconv.Atoi(d.Code.String())
 	switch {
 	case code != 100 && code != 101:
-		return nil, unreadableAnswer(method, httpStatus)
+		return nil, payadapter.UnreadableAnswer(ProviderName, method, httpStatus)
 	case httpStatus != http.StatusOK:
 		return nil, fmt.Errorf("%s: %s: %w: code %d with HTTP status %d",
 			ProviderName, method, ports.ErrPaymentOutcomeUnknown, code, httpStatus)
