@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/talabin/talabin/adapters/store/sqlite"
 	"github.com/talabin/talabin/app"
 	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/core/identity"
 	"github.com/talabin/talabin/core/ledger"
 	"github.com/talabin/talabin/ports"
 )
@@ -101,4 +103,40 @@ func TestTradingJourney(t *testing.T) {
 	report, err := app.VerifyLedger(t.Context(), side)
 	require.NoError(t, err)
 	require.True(t, report.OK(), report.String())
+}
+
+// TestStaffPriceJourney bootstraps an admin as `talabin admin create` does, signs in over
+// HTTP and sets a price; a user's token gets 403 on the same route.
+func TestStaffPriceJourney(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "talabin.db")
+	l := startApp(t, map[string]string{"SQLITE_PATH": path})
+	c := &http.Client{}
+
+	side, err := sqlite.Open(t.Context(), path, sqlite.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, side.Close()) })
+	hasher, err := app.NewPasswordHasher()
+	require.NoError(t, err)
+	_, err = app.CreateStaff(t.Context(), side, hasher, "09120000009", "Saffron-Coin-77", identity.RoleAdmin, "test", time.Now())
+	require.NoError(t, err)
+
+	r := l.call(t, c, http.MethodPost, "/api/auth/login/", map[string]any{"phone_number": "+989120000009", "password": "Saffron-Coin-77"})
+	require.Equal(t, http.StatusOK, r.status, r.raw)
+	require.Equal(t, true, r.data(t)["user"].(map[string]any)["is_staff"])
+	admin := "Bearer " + r.data(t)["tokens"].(map[string]any)["access"].(string)
+
+	price := map[string]any{"buy_price": 101_000_000, "sell_price": 102_000_000}
+	r = l.call(t, c, http.MethodPost, "/api/admin/prices/", price, "Authorization", admin)
+	require.Equal(t, http.StatusCreated, r.status, r.raw)
+	r = l.call(t, c, http.MethodGet, "/api/prices/gold/current/", nil)
+	require.InDelta(t, 102_000_000, r.data(t)["sell_price"], 0, "the instance that set it serves it at once")
+
+	l.signUp(t, "09120000010", "+989120000010", "Gold-Bar-2026")
+	r = l.call(t, c, http.MethodPost, "/api/auth/login/", map[string]any{"phone_number": "+989120000010", "password": "Gold-Bar-2026"})
+	require.Equal(t, http.StatusOK, r.status, r.raw)
+	user := "Bearer " + r.data(t)["tokens"].(map[string]any)["access"].(string)
+	r = l.call(t, c, http.MethodPost, "/api/admin/prices/", price, "Authorization", user)
+	require.Equal(t, http.StatusForbidden, r.status, r.raw)
+	require.Equal(t, "permission_denied", r.errorCode(t))
 }

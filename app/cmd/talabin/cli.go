@@ -67,7 +67,8 @@ func newRootCommand(environ map[string]string, stdout io.Writer) *cobra.Command 
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.AddCommand(newServeCommand(environ, stdout), newMigrateCommand(environ), newLedgerCommand(environ), newVersionCommand())
+	root.AddCommand(newServeCommand(environ, stdout), newMigrateCommand(environ), newLedgerCommand(environ),
+		newAdminCommand(environ), newVersionCommand())
 	return root
 }
 
