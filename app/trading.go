@@ -113,7 +113,8 @@ func TradingConfig(cfg config.Config, feeds PriceFeeds, notifier ports.Notifier)
 }
 
 // NewTradingService returns the prices and trading service, its memory copy of the price
-// loaded and a first price fetched (so a seeded manual price is stored at once). A failed
+// loaded and a first price fetched (so a seeded manual price is stored at once, on a platform
+// that has none yet). A failed
 // first fetch is logged, not fatal: trading answers 503 price_unavailable until a fetch
 // works.
 func NewTradingService(ctx context.Context, tc tradingsvc.Config, store ports.Store, feeds PriceFeeds, clock ports.Clock,
@@ -125,6 +126,13 @@ func NewTradingService(ctx context.Context, tc tradingsvc.Config, store ports.St
 	}
 	if err := svc.Reload(ctx); err != nil {
 		return nil, fmt.Errorf("load price: %w", err)
+	}
+	// The manual feed offers the price accepted last, once there is one: the seed, observed
+	// now, would look newer than a staff price set before this start and replace it.
+	if current, err := svc.Current(ctx); err == nil && feeds.Manual != nil {
+		if err := feeds.Manual.Set(current.Price); err != nil {
+			return nil, fmt.Errorf("manual price feed: %w", err)
+		}
 	}
 	if err := svc.Refresh(ctx); err != nil {
 		logger.Warn("first price fetch failed; trading waits for the feed", "error", err)

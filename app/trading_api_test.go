@@ -140,3 +140,33 @@ func TestStaffPriceJourney(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, r.status, r.raw)
 	require.Equal(t, "permission_denied", r.errorCode(t))
 }
+
+// TestRestartKeepsStaffPrice starts a second instance on the store after staff set a price,
+// as a restart or a new instance would: the manual feed must offer the stored price, not
+// PRICE_SEED_*, which would otherwise look newer and replace the staff's price.
+func TestRestartKeepsStaffPrice(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "talabin.db")
+	first := startApp(t, map[string]string{"SQLITE_PATH": path})
+	c := &http.Client{}
+
+	side, err := sqlite.Open(t.Context(), path, sqlite.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, side.Close()) })
+	hasher, err := app.NewPasswordHasher()
+	require.NoError(t, err)
+	_, err = app.CreateStaff(t.Context(), side, hasher, "09120000011", "Saffron-Coin-77", identity.RoleAdmin, "test", time.Now())
+	require.NoError(t, err)
+	r := first.call(t, c, http.MethodPost, "/api/auth/login/", map[string]any{"phone_number": "+989120000011", "password": "Saffron-Coin-77"})
+	require.Equal(t, http.StatusOK, r.status, r.raw)
+	admin := "Bearer " + r.data(t)["tokens"].(map[string]any)["access"].(string)
+	r = first.call(t, c, http.MethodPost, "/api/admin/prices/",
+		map[string]any{"buy_price": 104_000_000, "sell_price": 105_000_000}, "Authorization", admin)
+	require.Equal(t, http.StatusCreated, r.status, r.raw)
+
+	second := startApp(t, map[string]string{"SQLITE_PATH": path})
+	r = second.call(t, c, http.MethodGet, "/api/prices/gold/current/", nil)
+	require.Equal(t, http.StatusOK, r.status, r.raw)
+	require.InDelta(t, 105_000_000, r.data(t)["sell_price"], 0, "the staff price survives a restart")
+	require.Equal(t, "manual", r.data(t)["source"])
+}
