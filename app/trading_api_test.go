@@ -9,11 +9,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/store/postgres"
 	"github.com/talabin/talabin/adapters/store/sqlite"
 	"github.com/talabin/talabin/app"
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/identity"
 	"github.com/talabin/talabin/core/ledger"
+	"github.com/talabin/talabin/integration/pgtest"
 	"github.com/talabin/talabin/ports"
 )
 
@@ -23,8 +25,43 @@ import (
 // directly, since deposits are another issue's endpoints.
 func TestTradingJourney(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "talabin.db")
-	l := startApp(t, map[string]string{"SQLITE_PATH": path})
+	for _, engine := range []struct {
+		name string
+		open func(t *testing.T) (environ map[string]string, side app.Database)
+	}{
+		{"SQLite", func(t *testing.T) (map[string]string, app.Database) {
+			path := filepath.Join(t.TempDir(), "talabin.db")
+			return map[string]string{"SQLITE_PATH": path}, openSide(t, func() (app.Database, error) {
+				return sqlite.Open(t.Context(), path, sqlite.Options{})
+			})
+		}},
+		{"PostgreSQL", func(t *testing.T) (map[string]string, app.Database) {
+			dsn := pgtest.New(t, pgtest.Options{Migrate: migratePostgres})
+			return map[string]string{"DATABASE_URL": dsn}, openSide(t, func() (app.Database, error) {
+				return postgres.Open(t.Context(), dsn, postgres.Options{MaxConns: 2})
+			})
+		}},
+	} {
+		t.Run(engine.name, func(t *testing.T) {
+			t.Parallel()
+			environ, side := engine.open(t)
+			tradingJourney(t, environ, side)
+		})
+	}
+}
+
+// openSide opens a second store on the app's database, through which a test does what no
+// endpoint offers yet (funding a wallet, bootstrapping staff).
+func openSide(t *testing.T, open func() (app.Database, error)) app.Database {
+	t.Helper()
+	db, err := open()
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, db.Close()) })
+	return db
+}
+
+func tradingJourney(t *testing.T, environ map[string]string, side app.Database) {
+	l := startApp(t, environ)
 	c := &http.Client{}
 	const phone98, password = "+989141112233", "Gold-Bar-2026"
 	l.signUp(t, "09141112233", phone98, password)
@@ -34,9 +71,6 @@ func TestTradingJourney(t *testing.T) {
 	user := core.UserID(r.data(t)["user"].(map[string]any)["id"].(float64))
 
 	// Funds arrive through the ledger, as a verified deposit would post them.
-	side, err := sqlite.Open(t.Context(), path, sqlite.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, side.Close()) })
 	require.NoError(t, side.InTx(t.Context(), func(ctx context.Context, tx ports.Tx) error {
 		j, err := ledger.DepositJournal(user, ledger.ExternalAccount(ledger.IRR), 10_000_000, "test-deposit")
 		if err != nil {
