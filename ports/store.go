@@ -45,6 +45,9 @@ type Tx interface {
 	Quotes() QuoteRepository
 	Orders() OrderRepository
 	Audit() AuditRepository
+	Deposits() DepositRepository
+	Withdrawals() WithdrawalRepository
+	BankAccounts() BankAccountRepository
 }
 
 // LedgerRepository stores journals and the balances they move. Balances of user accounts

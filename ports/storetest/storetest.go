@@ -63,6 +63,9 @@ func cases() []testCase {
 	all = append(all, quoteCases()...)
 	all = append(all, orderCases()...)
 	all = append(all, auditCases()...)
+	all = append(all, bankAccountCases()...)
+	all = append(all, depositCases()...)
+	all = append(all, withdrawalCases()...)
 	return all
 }
 

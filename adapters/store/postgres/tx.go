@@ -70,6 +70,15 @@ func (t *tx) Orders() ports.OrderRepository { return orderRepository{t} }
 // Audit returns the audit log of the transaction.
 func (t *tx) Audit() ports.AuditRepository { return auditRepository{t} }
 
+// Deposits returns the deposit repository of the transaction.
+func (t *tx) Deposits() ports.DepositRepository { return depositRepository{t} }
+
+// Withdrawals returns the withdrawal repository of the transaction.
+func (t *tx) Withdrawals() ports.WithdrawalRepository { return withdrawalRepository{t} }
+
+// BankAccounts returns the bank account repository of the transaction.
+func (t *tx) BankAccounts() ports.BankAccountRepository { return bankAccountRepository{t} }
+
 // Exec runs a statement in the transaction.
 func (t *tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if t.done {

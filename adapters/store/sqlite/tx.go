@@ -35,6 +35,9 @@ func (t *tx) TradingState() ports.TradingStateRepository { return tradingStateRe
 func (t *tx) Quotes() ports.QuoteRepository              { return quoteRepository{t} }
 func (t *tx) Orders() ports.OrderRepository              { return orderRepository{t} }
 func (t *tx) Audit() ports.AuditRepository               { return auditRepository{t} }
+func (t *tx) Deposits() ports.DepositRepository          { return depositRepository{t} }
+func (t *tx) Withdrawals() ports.WithdrawalRepository    { return withdrawalRepository{t} }
+func (t *tx) BankAccounts() ports.BankAccountRepository  { return bankAccountRepository{t} }
 
 // accountRef is what the store needs to know about an open account.
 type accountRef struct {

@@ -26,6 +26,51 @@ type AuditEvent struct {
 	AfterDigest  string
 }
 
+type BankAccount struct {
+	ID            int64
+	UserID        int64
+	Sheba         string
+	CardNumber    string
+	AccountNumber string
+	BankName      string
+	BankCode      string
+	HolderName    string
+	Verified      bool
+	VerifiedAt    pgtype.Timestamptz
+	IsDefault     bool
+	Deleted       bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type Deposit struct {
+	ID               int64
+	Number           string
+	UserID           int64
+	Amount           int64
+	Method           string
+	Gateway          string
+	Authority        string
+	Status           string
+	GatewayReference string
+	CardPanMasked    string
+	ReceiptKey       string
+	Notes            string
+	Reason           string
+	ReturnUrl        string
+	Credited         int64
+	ReviewedBy       *int64
+	ExpiresAt        pgtype.Timestamptz
+	VerifiedAt       pgtype.Timestamptz
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+type DepositCredit struct {
+	Number    string
+	JournalID int64
+}
+
 type GoldPrice struct {
 	ID         int64
 	Buy        int64
@@ -179,4 +224,23 @@ type User struct {
 	PasswordChangedAt pgtype.Timestamptz
 	UpdatedAt         time.Time
 	DateOfBirth       pgtype.Date
+}
+
+type Withdrawal struct {
+	ID            int64
+	Number        string
+	UserID        int64
+	BankAccountID int64
+	Amount        int64
+	Fee           int64
+	Status        string
+	HoldID        *int64
+	Channel       string
+	TrackingCode  string
+	Reason        string
+	ApprovedBy    *int64
+	ProcessedBy   *int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	ProcessedAt   pgtype.Timestamptz
 }

@@ -24,6 +24,51 @@ type AuditEvent struct {
 	AfterDigest  string
 }
 
+type BankAccount struct {
+	ID            int64
+	UserID        int64
+	Sheba         string
+	CardNumber    string
+	AccountNumber string
+	BankName      string
+	BankCode      string
+	HolderName    string
+	Verified      int64
+	VerifiedAt    *int64
+	IsDefault     int64
+	Deleted       int64
+	CreatedAt     int64
+	UpdatedAt     int64
+}
+
+type Deposit struct {
+	ID               int64
+	Number           string
+	UserID           int64
+	Amount           int64
+	Method           string
+	Gateway          string
+	Authority        string
+	Status           string
+	GatewayReference string
+	CardPanMasked    string
+	ReceiptKey       string
+	Notes            string
+	Reason           string
+	ReturnUrl        string
+	Credited         int64
+	ReviewedBy       *int64
+	ExpiresAt        *int64
+	VerifiedAt       *int64
+	CreatedAt        int64
+	UpdatedAt        int64
+}
+
+type DepositCredit struct {
+	Number    string
+	JournalID int64
+}
+
 type GoldPrice struct {
 	ID         int64
 	Buy        int64
@@ -198,4 +243,23 @@ type User struct {
 	PasswordChangedAt *int64
 	UpdatedAt         int64
 	DateOfBirth       *string
+}
+
+type Withdrawal struct {
+	ID            int64
+	Number        string
+	UserID        int64
+	BankAccountID int64
+	Amount        int64
+	Fee           int64
+	Status        string
+	HoldID        *int64
+	Channel       string
+	TrackingCode  string
+	Reason        string
+	ApprovedBy    *int64
+	ProcessedBy   *int64
+	CreatedAt     int64
+	UpdatedAt     int64
+	ProcessedAt   *int64
 }
