@@ -12,6 +12,8 @@ package payadapter
 import (
 	"context"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"net/url"
 
@@ -106,4 +108,42 @@ func SingleValue(provider string, fields url.Values, key string) (string, error)
 		}
 	}
 	return vs[0], nil
+}
+
+// CallbackFields returns a gateway return's fields: a GET's query or a POST's urlencoded
+// form of at most maxBody bytes. Other methods, other bodies, oversized bodies and bad escapes
+// read as [core.ErrInvalidInput], named after provider.
+func CallbackFields(provider string, r *http.Request, maxBody int64) (url.Values, error) {
+	bad := func(why string) (url.Values, error) {
+		return nil, fmt.Errorf("%s: callback: %w: %s", provider, core.ErrInvalidInput, why)
+	}
+	switch r.Method {
+	case http.MethodGet:
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return bad("bad query")
+		}
+		return q, nil
+	case http.MethodPost:
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
+			return bad("body is no urlencoded form")
+		}
+		if r.Body == nil {
+			return bad("empty body")
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if err != nil {
+			return bad("unreadable body")
+		}
+		if int64(len(body)) > maxBody {
+			return bad("oversized body")
+		}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return bad("bad form")
+		}
+		return form, nil
+	default:
+		return bad("method " + r.Method)
+	}
 }

@@ -2,10 +2,7 @@ package idpay
 
 import (
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
-	"net/url"
 	"regexp"
 
 	"github.com/talabin/talabin/adapters/internal/payadapter"
@@ -26,7 +23,7 @@ var statusPattern = regexp.MustCompile(`^[0-9]{1,3}$`)
 // status 10 (paid, waiting for verify) is the only claim of success, and the amount and card
 // fields are never read, Verify compares IDPay's own record with ours.
 func (c *Client) ParseCallback(r *http.Request) (ports.Callback, error) {
-	fields, err := callbackFields(r)
+	fields, err := payadapter.CallbackFields(ProviderName, r, maxCallbackBody)
 	if err != nil {
 		return ports.Callback{}, err
 	}
@@ -52,41 +49,4 @@ func (c *Client) ParseCallback(r *http.Request) (ports.Callback, error) {
 		return ports.Callback{}, fmt.Errorf("%s: callback: %w: malformed status", ProviderName, core.ErrInvalidInput)
 	}
 	return ports.Callback{Authority: id, OrderID: orderID, Status: status, Succeeded: status == "10"}, nil
-}
-
-// callbackFields returns a GET's query or a POST's urlencoded form, refusing other methods,
-// other bodies, oversized bodies and bad escapes.
-func callbackFields(r *http.Request) (url.Values, error) {
-	bad := func(why string) (url.Values, error) {
-		return nil, fmt.Errorf("%s: callback: %w: %s", ProviderName, core.ErrInvalidInput, why)
-	}
-	switch r.Method {
-	case http.MethodGet:
-		q, err := url.ParseQuery(r.URL.RawQuery)
-		if err != nil {
-			return bad("bad query")
-		}
-		return q, nil
-	case http.MethodPost:
-		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
-			return bad("body is no urlencoded form")
-		}
-		if r.Body == nil {
-			return bad("empty body")
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxCallbackBody+1))
-		if err != nil {
-			return bad("unreadable body")
-		}
-		if len(body) > maxCallbackBody {
-			return bad("oversized body")
-		}
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			return bad("bad form")
-		}
-		return form, nil
-	default:
-		return bad("method " + r.Method)
-	}
 }
