@@ -2,13 +2,11 @@ package trading
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/talabin/talabin/app/auditlog"
 	"github.com/talabin/talabin/core/pricing"
 	"github.com/talabin/talabin/core/trading"
 	"github.com/talabin/talabin/ports"
@@ -32,51 +30,29 @@ const (
 	entityTrading = "trading"
 )
 
-// systemRole is the actor role of what the service does on its own (a feed jump).
-const systemRole = "system"
-
 // auditEvent returns an event of p's action on entity id at now, with p's client details.
 func auditEvent(p ports.Principal, now time.Time, action, entity, id string) ports.AuditEvent {
-	return ports.AuditEvent{
-		At:        now,
-		ActorID:   p.UserID,
-		ActorRole: p.Role.String(),
-		Action:    action,
-		Entity:    entity,
-		EntityID:  id,
-		IP:        p.Client.IP,
-		UserAgent: p.Client.UserAgent,
-		RequestID: p.Client.RequestID,
-	}
+	return auditlog.Event(p, now, action, entity, id)
 }
 
 // systemEvent returns an event of the service's own action at now.
 func systemEvent(now time.Time, action, entity, id string) ports.AuditEvent {
-	return ports.AuditEvent{At: now, ActorRole: systemRole, Action: action, Entity: entity, EntityID: id}
+	return auditlog.System(now, action, entity, id)
 }
 
 // appendAudit stores e in tx.
 func appendAudit(ctx context.Context, tx ports.Tx, e ports.AuditEvent) error {
-	if _, err := tx.Audit().Append(ctx, e); err != nil {
-		return fmt.Errorf("trading: audit %s: %w", e.Action, err)
+	if err := auditlog.Append(ctx, tx, e); err != nil {
+		return fmt.Errorf("trading: %w", err)
 	}
 	return nil
 }
 
-// digest returns the SHA-256 hex digest of fields joined by '|', the fingerprint of an
-// entity's state in the audit log.
-func digest(fields ...string) string {
-	sum := sha256.Sum256([]byte(strings.Join(fields, "|")))
-	return hex.EncodeToString(sum[:])
-}
-
-// stamp writes t for a digest; the zero time is "".
-func stamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
+// digest and stamp fingerprint an entity's state ([auditlog.Digest], [auditlog.Stamp]).
+var (
+	digest = auditlog.Digest
+	stamp  = auditlog.Stamp
+)
 
 // orderDigest fingerprints an order's stored form.
 func orderDigest(o *trading.Order) string {

@@ -13,8 +13,11 @@ import (
 const (
 	// MaxAccountNumberLen bounds the optional account number, in digits.
 	MaxAccountNumberLen = 50
-	// MaxHolderNameLen bounds the account holder's name, in bytes.
-	MaxHolderNameLen = 100
+	// MaxHolderNameLen bounds the account holder's name, in bytes (100 Persian letters); a
+	// default taken from a longer full name is cut.
+	MaxHolderNameLen = 200
+	// MaxBankNameLen bounds a bank name given for an unknown bank code, in bytes.
+	MaxBankNameLen = 100
 )
 
 // BankAccountRecord is the stored form of a [BankAccount].
@@ -81,13 +84,16 @@ func NewBankAccount(user core.UserID, in BankAccountInput, fullName string, now 
 	}
 	if r.BankName == "" && err == nil {
 		r.BankName = strings.TrimSpace(in.BankName)
-		if r.BankName == "" {
+		switch {
+		case r.BankName == "":
 			verr.Add("bank_name", "نام بانک برای این شماره شبا لازم است")
+		case len(r.BankName) > MaxBankNameLen:
+			verr.Add("bank_name", "نام بانک طولانی است")
 		}
 	}
 	r.HolderName = strings.TrimSpace(in.HolderName)
 	if r.HolderName == "" {
-		r.HolderName = strings.TrimSpace(fullName)
+		r.HolderName = cut(fullName, MaxHolderNameLen)
 	}
 	if len(r.HolderName) > MaxHolderNameLen {
 		verr.Add("account_holder_name", "نام صاحب حساب طولانی است")
