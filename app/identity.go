@@ -10,6 +10,7 @@ import (
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/app/accounts"
 	"github.com/talabin/talabin/app/config"
+	paymentsvc "github.com/talabin/talabin/app/payments"
 	tradingsvc "github.com/talabin/talabin/app/trading"
 	"github.com/talabin/talabin/core/identity"
 	"github.com/talabin/talabin/ports"
@@ -90,9 +91,9 @@ func NewAccounts(
 }
 
 // NewWorkers returns the background workers: the SMS sender of one-time codes, the price
-// refresh and the quote purge.
+// refresh, the quote purge and the payment reconciler.
 func NewWorkers(scfg accounts.ServiceConfig, store ports.Store, sender ports.SMSSender, clock ports.Clock,
-	logger *slog.Logger, trading *tradingsvc.Service,
+	logger *slog.Logger, trading *tradingsvc.Service, payments *paymentsvc.Service,
 ) (*river.Workers, error) {
 	otp, err := accounts.NewOTPSMSWorker(scfg, store, sender, clock, logger)
 	if err != nil {
@@ -103,6 +104,7 @@ func NewWorkers(scfg accounts.ServiceConfig, store ports.Store, sender ports.SMS
 		river.AddWorkerSafely(workers, otp),
 		river.AddWorkerSafely(workers, &priceRefreshWorker{svc: trading}),
 		river.AddWorkerSafely(workers, &quotePurgeWorker{svc: trading}),
+		river.AddWorkerSafely(workers, &paymentReconcileWorker{svc: payments}),
 	)
 	if err != nil {
 		return nil, err

@@ -23,6 +23,7 @@ const (
 	labelReset            = "talabin/reset-token/v1"
 	labelSMSSeal          = "talabin/sms-seal/v1"
 	labelCSRF             = "talabin/csrf/v1"
+	labelDepositCallback  = "talabin/deposit-callback/v1"
 )
 
 // derivedKeyLen is the length of every derived key: 32 bytes, an HMAC-SHA256 key and an
@@ -55,6 +56,10 @@ type Keys struct {
 	SMSSeal []byte
 	// CSRF keys the MAC of CSRF tokens in cookie mode.
 	CSRF []byte
+	// DepositCallback keys the signature of gateway callback URLs. It has no fallbacks: a
+	// callback lives as long as its deposit's session (30 minutes), and a return whose
+	// signature a rotation voided is still settled by the reconciler.
+	DepositCallback []byte
 	// Retired holds the RefreshSuccessor, ResetToken, SMSSeal and CSRF keys of each fallback
 	// secret, in SECRET_KEY_FALLBACKS order: they verify MACs and open sealed values made
 	// before a rotation and never make new ones.
@@ -85,6 +90,7 @@ func DeriveKeys(cfg config.Config) (Keys, error) {
 		ResetToken:       current.bytes.ResetToken,
 		SMSSeal:          current.bytes.SMSSeal,
 		CSRF:             current.bytes.CSRF,
+		DepositCallback:  current.depositCallback,
 	}
 	var olderCodeKeys []identity.CodeKey
 	for i, secret := range cfg.SecretKeyFallbacks {
@@ -105,9 +111,10 @@ func DeriveKeys(cfg config.Config) (Keys, error) {
 
 // keySet is every key one secret derives.
 type keySet struct {
-	access  accounts.AccessKey
-	otpCode identity.CodeKey
-	bytes   RetiredKeys // the purposes with plain byte keys
+	access          accounts.AccessKey
+	otpCode         identity.CodeKey
+	bytes           RetiredKeys // the purposes with plain byte keys that rotate
+	depositCallback []byte
 }
 
 // deriveSet derives every purpose's key from secret.
@@ -115,7 +122,7 @@ func deriveSet(secret string) (keySet, error) {
 	if secret == "" {
 		return keySet{}, errors.New("secret is empty")
 	}
-	labels := []string{labelAccess, labelOTPCode, labelRefreshSuccessor, labelReset, labelSMSSeal, labelCSRF}
+	labels := []string{labelAccess, labelOTPCode, labelRefreshSuccessor, labelReset, labelSMSSeal, labelCSRF, labelDepositCallback}
 	keys := make(map[string][]byte, len(labels))
 	for _, label := range labels {
 		key, err := hkdf.Key(sha256.New, []byte(secret), nil, label, derivedKeyLen)
@@ -133,6 +140,7 @@ func deriveSet(secret string) (keySet, error) {
 			SMSSeal:          keys[labelSMSSeal],
 			CSRF:             keys[labelCSRF],
 		},
+		depositCallback: keys[labelDepositCallback],
 	}, nil
 }
 

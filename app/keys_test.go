@@ -59,6 +59,7 @@ func TestDeriveKeysKnownAnswer(t *testing.T) {
 		{"ResetToken", "talabin/reset-token/v1", k.ResetToken},
 		{"SMSSeal", "talabin/sms-seal/v1", k.SMSSeal},
 		{"CSRF", "talabin/csrf/v1", k.CSRF},
+		{"DepositCallback", "talabin/deposit-callback/v1", k.DepositCallback},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,6 +93,7 @@ func TestDeriveKeysDistinctPerPurpose(t *testing.T) {
 		"reset-token":       k.ResetToken,
 		"sms-seal":          k.SMSSeal,
 		"csrf":              k.CSRF,
+		"deposit-callback":  k.DepositCallback,
 	}
 	seen := map[string]string{}
 	for name, key := range keys {

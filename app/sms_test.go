@@ -56,6 +56,9 @@ func setupSMS(t *testing.T) *smsBundle {
 		"IPPANEL_SENDER":       "+983000505",
 		"IPPANEL_OTP_PATTERN":  "pat1",
 		"IPPANEL_BASE_URL":     ip + "/v1",
+		"ZARINPAL_MERCHANT_ID": "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d",
+		"PUBLIC_API_URL":       "https://api.talabin.ir",
+		"WEB_APP_URL":          "https://talabin.ir",
 	}
 	return b
 }

@@ -140,10 +140,13 @@ func NewTradingService(ctx context.Context, tc tradingsvc.Config, store ports.St
 	return svc, nil
 }
 
+// TradingRouteOptions are the router options of the trading endpoints.
+type TradingRouteOptions []httpapi.RouterOption
+
 // TradingRoutes returns the router option that serves prices, trading, wallet and the
 // staff's trading controls, rate-limited by [HTTPTradingLimits].
-func TradingRoutes(cfg config.Config, svc *tradingsvc.Service) []httpapi.RouterOption {
-	return []httpapi.RouterOption{httpapi.WithTrading(httpapi.TradingConfig{
+func TradingRoutes(cfg config.Config, svc *tradingsvc.Service) TradingRouteOptions {
+	return TradingRouteOptions{httpapi.WithTrading(httpapi.TradingConfig{
 		Prices: svc, Control: svc, Trading: svc, Wallets: svc,
 		Limits:              HTTPTradingLimits(cfg),
 		IdempotencyRequired: cfg.IdempotencyRequired,
@@ -187,8 +190,9 @@ func (w *quotePurgeWorker) Work(ctx context.Context, _ *river.Job[quotePurgeArgs
 }
 
 // PeriodicJobs returns the jobs River's leader schedules: the price refresh every
-// PRICE_REFRESH_INTERVAL and the hourly quote purge. A refresh that fails is not retried
-// (the next tick comes soon enough).
+// PRICE_REFRESH_INTERVAL, the hourly quote purge and the payment reconciler every
+// PAYMENT_RECONCILE_INTERVAL. A refresh that fails is not retried (the next tick comes soon
+// enough).
 func PeriodicJobs(cfg config.Config) []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.PriceRefreshInterval),
@@ -198,6 +202,7 @@ func PeriodicJobs(cfg config.Config) []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(quotePurgeInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return quotePurgeArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "quote_purge", RunOnStart: true}),
+		paymentReconcileJob(cfg),
 	}
 }
 

@@ -39,6 +39,12 @@ var tradingSet = wire.NewSet(
 	NewPriceFeeds, TradingConfig, SeedDevTreasury, NewTradingService, TradingRoutes, PriceReload, Backgrounds,
 )
 
+// paymentsSet provides the payment gateways, the blob store, the payments service and the
+// router options of everything beyond identity.
+var paymentsSet = wire.NewSet(
+	NewPaymentGateways, NewBlobStore, PaymentsConfig, NewPaymentsService, RouterOptions,
+)
+
 // jobsSet provides the background workers, the periodic jobs and the runner that works them.
 var jobsSet = wire.NewSet(NewWorkers, PeriodicJobs, NewJobRunner)
 
@@ -49,6 +55,6 @@ var appSet = wire.NewSet(NewApp)
 // rate limiter → accounts service → router → server, and the job workers. The cleanup closes
 // what it opened.
 func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build BuildInfo) (*App, func(), error) {
-	wire.Build(loggerSet, storeSet, providerSet, metricsSet, accountsSet, tradingSet, jobsSet, httpSet, appSet)
+	wire.Build(loggerSet, storeSet, providerSet, metricsSet, accountsSet, tradingSet, paymentsSet, jobsSet, httpSet, appSet)
 	return nil, nil, nil
 }

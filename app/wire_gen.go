@@ -101,9 +101,41 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		cleanup()
 		return nil, nil, err
 	}
-	v2 := TradingRoutes(cfg, service)
+	tradingRouteOptions := TradingRoutes(cfg, service)
+	paymentGateways, err := NewPaymentGateways(cfg, clock)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	blobStore, cleanup4, err := NewBlobStore(cfg)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	paymentsConfig, err := PaymentsConfig(cfg, keys, paymentGateways, blobStore, accounts)
+	if err != nil {
+		cleanup4()
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	paymentsService, err := NewPaymentsService(paymentsConfig, store, clock, logger)
+	if err != nil {
+		cleanup4()
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	v2 := RouterOptions(cfg, tradingRouteOptions, paymentsService, paymentsConfig, paymentGateways)
 	handler, err := httpapi.NewRouter(logger, readiness, authConfig, metricsEndpoint, v2...)
 	if err != nil {
+		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
@@ -112,13 +144,15 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	server := NewHTTPServer(cfg, handler, logger)
 	smsSender, err := NewSMSSender(cfg, logger)
 	if err != nil {
+		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	workers, err := NewWorkers(serviceConfig, store, smsSender, clock, logger, service)
+	workers, err := NewWorkers(serviceConfig, store, smsSender, clock, logger, service, paymentsService)
 	if err != nil {
+		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
@@ -127,6 +161,7 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	v3 := PeriodicJobs(cfg)
 	jobRunner, err := NewJobRunner(database, workers, v3, logger)
 	if err != nil {
+		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
@@ -136,6 +171,7 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	v4 := Backgrounds(background)
 	app := NewApp(cfg, logger, server, readiness, jobRunner, v4, build)
 	return app, func() {
+		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
@@ -170,6 +206,12 @@ var accountsSet = wire.NewSet(
 // loop that keeps its price current.
 var tradingSet = wire.NewSet(
 	NewPriceFeeds, TradingConfig, SeedDevTreasury, NewTradingService, TradingRoutes, PriceReload, Backgrounds,
+)
+
+// paymentsSet provides the payment gateways, the blob store, the payments service and the
+// router options of everything beyond identity.
+var paymentsSet = wire.NewSet(
+	NewPaymentGateways, NewBlobStore, PaymentsConfig, NewPaymentsService, RouterOptions,
 )
 
 // jobsSet provides the background workers, the periodic jobs and the runner that works them.

@@ -17,11 +17,16 @@ const (
 	maxCodeLen     = 32
 )
 
-// otpTypes are the otp_type values a client may ask for (API.md §3.1); the default is login.
+// otpTypes are the otp_type values verify-otp takes (API.md §3.1); the default is login.
 var otpTypes = []string{
 	identity.PurposeRegistration.String(), identity.PurposeLogin.String(),
 	identity.PurposePasswordReset.String(), identity.PurposePhoneVerification.String(),
 }
+
+// sendOTPTypes are the otp_type values send-otp takes: those of verify-otp, and the step-up
+// codes that confirm a withdrawal or a new bank account, which only those requests redeem.
+var sendOTPTypes = append(append([]string(nil), otpTypes...),
+	identity.PurposeWithdrawal.String(), identity.PurposeBankAccount.String())
 
 // otpSentJSON is the answer to send-otp/.
 type otpSentJSON struct {
@@ -65,9 +70,9 @@ func codeField(in *Body) string {
 	return "code"
 }
 
-// otpPurpose reads otp_type, login when absent.
-func otpPurpose(in *Body) identity.Purpose {
-	name, ok := in.Enum("otp_type", otpTypes...)
+// otpPurpose reads otp_type, one of types, login when absent.
+func otpPurpose(in *Body, types []string) identity.Purpose {
+	name, ok := in.Enum("otp_type", types...)
 	if !ok {
 		return identity.PurposeLogin
 	}
@@ -117,7 +122,7 @@ func (a *Auth) sendOTP(w http.ResponseWriter, r *http.Request) error {
 	}
 	in.Require("phone_number")
 	phone, _ := in.Phone("phone_number")
-	purpose := otpPurpose(in)
+	purpose := otpPurpose(in, sendOTPTypes)
 	if err := in.Err(); err != nil {
 		return err
 	}
@@ -143,7 +148,7 @@ func (a *Auth) verifyOTP(w http.ResponseWriter, r *http.Request) error {
 	in.Require("phone_number", field)
 	phone, _ := in.Phone("phone_number")
 	code, _ := in.String(field, maxCodeLen)
-	purpose := otpPurpose(in)
+	purpose := otpPurpose(in, otpTypes)
 	if err := in.Err(); err != nil {
 		return err
 	}

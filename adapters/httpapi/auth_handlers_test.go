@@ -207,10 +207,21 @@ func TestSendOTP(t *testing.T) {
 		t.Parallel()
 		b := setupAuth(t)
 
-		rec := b.send(t, http.MethodPost, "/api/auth/send-otp/", `{"phone_number":"+989121234567","otp_type":"withdrawal"}`)
+		rec := b.send(t, http.MethodPost, "/api/auth/send-otp/", `{"phone_number":"+989121234567","otp_type":"sms_login"}`)
 
 		e := requireError(t, rec, http.StatusBadRequest, "validation_error")
 		require.Contains(t, e["details"], "otp_type")
+	})
+	t.Run("StepUpOTPType", func(t *testing.T) {
+		t.Parallel()
+		b := setupAuth(t)
+
+		rec := b.send(t, http.MethodPost, "/api/auth/send-otp/", `{"phone_number":"+989121234567","otp_type":"withdrawal"}`)
+
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		in, ok := lastCall[ports.SendOTPInput](b.accounts)
+		require.True(t, ok)
+		require.Equal(t, identity.PurposeWithdrawal, in.Purpose)
 	})
 	runErrorCases(t, append([]errorCase{
 		{name: "SMSUnavailable", err: core.ErrSMSUnavailable, status: http.StatusServiceUnavailable, code: "sms_unavailable"},

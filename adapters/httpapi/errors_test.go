@@ -14,6 +14,7 @@ import (
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/iran"
+	"github.com/talabin/talabin/core/upload"
 )
 
 func TestWriteErrorMapsEveryCode(t *testing.T) {
@@ -65,6 +66,10 @@ func TestWriteErrorMapsEveryCode(t *testing.T) {
 		{name: "QuoteMismatch", err: core.ErrQuoteMismatch, wantStatus: 400, wantCode: "quote_mismatch"},
 		{name: "UnsupportedFileType", err: core.ErrUnsupportedFileType, wantStatus: 400, wantCode: "unsupported_file_type"},
 		{name: "FileTooLarge", err: core.ErrFileTooLarge, wantStatus: 400, wantCode: "file_too_large"},
+		{name: "UploadRefusedByContent", err: &upload.RejectedError{Err: core.ErrUnsupportedFileType, Reason: upload.ReasonActiveContent},
+			wantStatus: 400, wantCode: "unsupported_file_type"},
+		{name: "UploadRefusedBySize", err: &upload.RejectedError{Err: core.ErrFileTooLarge, Reason: upload.ReasonTooLarge},
+			wantStatus: 400, wantCode: "file_too_large"},
 		{
 			name:        "DocumentsMissing",
 			err:         &core.DocumentsMissingError{Missing: []string{"selfie"}},
@@ -176,6 +181,14 @@ func TestWriteErrorMapsEveryCode(t *testing.T) {
 		},
 		{name: "InventoryUnavailable", err: core.ErrInventoryUnavailable, wantStatus: 503, wantCode: "inventory_unavailable"},
 		{name: "GatewayUnavailable", err: core.ErrGatewayUnavailable, wantStatus: 503, wantCode: "gateway_unavailable"},
+		{
+			name:        "GatewayUnavailableWithWait",
+			err:         fmt.Errorf("create deposit: %w", &core.UnavailableError{Err: core.ErrGatewayUnavailable, RetryAfter: 90 * time.Second}),
+			wantStatus:  503,
+			wantCode:    "gateway_unavailable",
+			wantDetails: map[string]any{"retry_after": 90.0},
+			wantHeaders: map[string]string{"Retry-After": "90"},
+		},
 		{name: "SMSUnavailable", err: core.ErrSMSUnavailable, wantStatus: 503, wantCode: "sms_unavailable"},
 		{name: "InquiryUnavailable", err: core.ErrInquiryUnavailable, wantStatus: 503, wantCode: "inquiry_unavailable"},
 		{name: "Maintenance", err: core.ErrMaintenance, wantStatus: 503, wantCode: "maintenance"},

@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -44,6 +46,19 @@ func WithTrading(cfg TradingConfig) RouterOption {
 			return nil, err
 		}
 		return t.Routes, nil
+	}
+}
+
+// WithHandler mounts h at pattern and every path below it (see [Routes.Mount]), with no
+// authentication and outside the API's envelope: for pages the app serves beside the API,
+// such as the development sandbox gateway's payment page at /sandbox/pay/. It fails when
+// pattern does not start with '/', is "/" or h is nil.
+func WithHandler(pattern string, h http.Handler) RouterOption {
+	return func(*Auth) (func(rt Routes), error) {
+		if !strings.HasPrefix(pattern, "/") || collapseSlashes(pattern) == "/" || h == nil {
+			return nil, fmt.Errorf("httpapi: handler at %q needs a pattern below the root and a handler", pattern)
+		}
+		return func(rt Routes) { rt.Mount(pattern, h) }, nil
 	}
 }
 

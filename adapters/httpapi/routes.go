@@ -111,6 +111,24 @@ func (rt Routes) Delete(pattern string, h HandlerFunc, opts ...RouteOption) {
 	rt.Method(http.MethodDelete, pattern, h, opts...)
 }
 
+// Mount serves every request for pattern and the paths below it, whatever the method, with
+// h, a plain [http.Handler] that answers as it likes (an HTML page, a redirect) outside the
+// API's envelope: no JSON 404 or 405 of its own, no authentication unless rt's middlewares
+// add it. The router's own middleware (request id, security headers, access log, panic
+// recovery) still runs. It panics when pattern does not start with '/' or is "/", or is
+// already mounted, as chi does.
+func (rt Routes) Mount(pattern string, h http.Handler) {
+	if !strings.HasPrefix(pattern, "/") || collapseSlashes(rt.prefix+pattern) == "/" {
+		panic("httpapi: mount pattern must start with '/' and name a path below the root: " + pattern)
+	}
+	for i := len(rt.middlewares) - 1; i >= 0; i-- {
+		h = rt.middlewares[i](h)
+	}
+	// Without its trailing slash chi mounts the pattern itself, its slash form and the
+	// subtree, matching the canonical paths the router routes.
+	rt.mux.Mount(strings.TrimSuffix(collapseSlashes(rt.prefix+pattern), "/"), h)
+}
+
 // withRouteOptions applies opts to the request state before next runs.
 func withRouteOptions(opts []RouteOption, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

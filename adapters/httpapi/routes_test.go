@@ -315,3 +315,33 @@ func TestRouteOptionsApplyBeforeMiddleware(t *testing.T) {
 	require.Equal(t, http.StatusOK, fits.Code)
 	require.Equal(t, []string{"outer", "inner", "outer", "inner", "handler"}, order)
 }
+
+func TestRoutesMount(t *testing.T) {
+	t.Parallel()
+	tagged := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Tagged", "yes")
+			next.ServeHTTP(w, r)
+		})
+	}
+	b := setupAPI(t, func(rt httpapi.Routes) {
+		rt.With(tagged).Route("/dev", func(rt httpapi.Routes) {
+			rt.Mount("/pages/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/plain")
+				_, _ = w.Write([]byte(r.Method + " " + r.URL.Path)) //nolint:gosec // G705: a test page echoing its own request to the test
+			}))
+		})
+	})
+
+	for _, target := range []string{"/dev/pages", "/dev/pages/", "/dev//pages/a/b", "/dev/pages/a/b/"} {
+		rec := b.do(t, http.MethodDelete, target, "", "")
+		require.Equal(t, http.StatusOK, rec.Code, target)
+		require.Equal(t, "DELETE "+target, rec.Body.String(), "the handler sees the path as sent")
+		require.Equal(t, "yes", rec.Header().Get("X-Tagged"))
+		require.Equal(t, "text/plain", rec.Header().Get("Content-Type"))
+	}
+	require.Equal(t, http.StatusNotFound, b.do(t, http.MethodGet, "/dev/other/", "", "").Code)
+	require.PanicsWithValue(t, "httpapi: mount pattern must start with '/' and name a path below the root: /", func() {
+		setupAPI(t, func(rt httpapi.Routes) { rt.Mount("/", http.NotFoundHandler()) })
+	})
+}

@@ -347,15 +347,6 @@ func TestSendOTPPurposeRules(t *testing.T) {
 	}
 }
 
-func TestSendOTPRefusesOtherPurposes(t *testing.T) {
-	t.Parallel()
-	b := setupService(t)
-	_, err := b.sendOTP(t, testPhone(1), identity.PurposeWithdrawal, defaultClient)
-	var ve *core.ValidationError
-	require.ErrorAs(t, err, &ve)
-	require.Contains(t, ve.Fields, "otp_type")
-}
-
 func TestOTPSignup(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -40,6 +40,11 @@ func (s *Service) SendOTP(ctx context.Context, in ports.SendOTPInput) (ports.OTP
 		return ports.OTPSent{}, err
 	}
 	purpose, err := sendPurpose(in.Purpose)
+	if in.Purpose == identity.PurposeWithdrawal || in.Purpose == identity.PurposeBankAccount {
+		// Step-up codes are sent like login codes and redeemed only by the action they
+		// confirm (RedeemStepUp), never by verify-otp.
+		purpose, err = in.Purpose, nil
+	}
 	if err != nil {
 		return ports.OTPSent{}, err
 	}

@@ -227,10 +227,94 @@ type Config struct {
 	// throttled by the per-IP and per-user limits meant for real clients.
 	RateLimitScale int `env:"RATE_LIMIT_SCALE" envDefault:"1"`
 
-	// ZarinpalMerchantID is the ZarinPal merchant id (ZARINPAL_MERCHANT_ID).
+	// PaymentGateways are the online deposit gateways (PAYMENT_GATEWAYS, comma-separated from
+	// sandbox, zarinpal and idpay, each at most once; the first is the primary, used when a
+	// deposit names none). Unset: zarinpal when ZARINPAL_MERCHANT_ID is set, then idpay when
+	// IDPAY_API_KEY is set, else sandbox in DEBUG. When Debug is false sandbox is refused and
+	// at least one gateway is required. Read the effective list through Gateways.
+	PaymentGateways []string `env:"PAYMENT_GATEWAYS"`
+	// ZarinpalMerchantID is the ZarinPal merchant id (ZARINPAL_MERCHANT_ID, 36 letters, digits
+	// or dashes); required when zarinpal is a gateway.
 	ZarinpalMerchantID string `env:"ZARINPAL_MERCHANT_ID"`
-	// IDPayAPIKey is the IDPay API key (IDPAY_API_KEY).
+	// ZarinpalBaseURL and ZarinpalStartPayURL override ZarinPal's API root and payment page
+	// prefix (ZARINPAL_BASE_URL, ZARINPAL_STARTPAY_URL: absolute http or https URLs, for a fake
+	// in tests or ZarinPal's sandbox); empty means the real ones.
+	ZarinpalBaseURL     string `env:"ZARINPAL_BASE_URL"`
+	ZarinpalStartPayURL string `env:"ZARINPAL_STARTPAY_URL"`
+	// IDPayAPIKey is the IDPay API key (IDPAY_API_KEY, 36 letters, digits or dashes); required
+	// when idpay is a gateway.
 	IDPayAPIKey string `env:"IDPAY_API_KEY"`
+	// IDPayBaseURL overrides IDPay's API root (IDPAY_BASE_URL, an absolute http or https URL,
+	// for a fake in tests); empty means the real one.
+	IDPayBaseURL string `env:"IDPAY_BASE_URL"`
+	// IDPaySandbox makes IDPay simulate every payment (IDPAY_SANDBOX, default false). It is
+	// refused when Debug is false: a simulated payment would credit real balances.
+	IDPaySandbox bool `env:"IDPAY_SANDBOX" envDefault:"false"`
+	// PublicAPIURL is the API's public origin, to which gateways return the browser
+	// (PUBLIC_API_URL: an absolute URL with no trailing slash and no /api, such as
+	// https://api.example.com). Required, and https, when Debug is false; in DEBUG it defaults
+	// to http://localhost:8000. Read it through PublicAPI.
+	PublicAPIURL string `env:"PUBLIC_API_URL"`
+	// WebAppURL is the web client's origin, whose /payment/success and /payment/failure pages
+	// a finished deposit redirects to (WEB_APP_URL: an absolute http or https URL with no
+	// trailing slash). Required when Debug is false; Load sets http://localhost:3000 in DEBUG.
+	WebAppURL string `env:"WEB_APP_URL"`
+	// DepositReturnURLs are the prefixes a deposit's return_url may start with, e.g. an app
+	// deep link (DEPOSIT_RETURN_URLS, comma-separated, each with a scheme such as
+	// talabin://payment). Empty: only the web client's pages are used.
+	DepositReturnURLs []string `env:"DEPOSIT_RETURN_URLS"`
+	// MaxDepositAmount is the largest deposit (MAX_DEPOSIT_AMOUNT, default 500000000, not
+	// less than MIN_DEPOSIT_AMOUNT).
+	MaxDepositAmount core.Rial `env:"MAX_DEPOSIT_AMOUNT" envDefault:"500000000"`
+	// WithdrawalFee is charged on top of a withdrawal, rounded up (WITHDRAWAL_FEE_PERCENTAGE, a
+	// percentage from 0 to 100 with at most two decimals, default "0.5", parsed by
+	// [core.ParseFeePercent]).
+	WithdrawalFee core.BasisPoints `env:"WITHDRAWAL_FEE_PERCENTAGE" envDefault:"0.5"`
+	// MaxBankAccounts is how many active bank accounts one user may register
+	// (MAX_BANK_ACCOUNTS, default 10, from 1 to 100).
+	MaxBankAccounts int `env:"MAX_BANK_ACCOUNTS" envDefault:"10"`
+	// DepositLimitsDaily, DepositLimits30d, WithdrawalLimitsDaily and WithdrawalLimits30d cap
+	// what one user moves over a rolling day and 30 days, for KYC levels 0, 1 and 2
+	// (DEPOSIT_LIMITS_DAILY, DEPOSIT_LIMITS_30D, WITHDRAWAL_LIMITS_DAILY,
+	// WITHDRAWAL_LIMITS_30D: three comma-separated whole numbers of rials, each not below the
+	// one before; a level's 30-day cap is not below its daily cap). Read them through
+	// PaymentLimits.
+	DepositLimitsDaily    []core.Rial `env:"DEPOSIT_LIMITS_DAILY" envDefault:"1000000000,5000000000,50000000000"`
+	DepositLimits30d      []core.Rial `env:"DEPOSIT_LIMITS_30D" envDefault:"5000000000,50000000000,500000000000"`
+	WithdrawalLimitsDaily []core.Rial `env:"WITHDRAWAL_LIMITS_DAILY" envDefault:"500000000,2000000000,20000000000"`
+	WithdrawalLimits30d   []core.Rial `env:"WITHDRAWAL_LIMITS_30D" envDefault:"2000000000,20000000000,200000000000"`
+	// DepositTTL is how long an unpaid online deposit waits before it expires as failed
+	// (DEPOSIT_TTL, default 30m, from 1m to 24h).
+	DepositTTL time.Duration `env:"DEPOSIT_TTL" envDefault:"30m"`
+	// PaymentReconcileInterval is how often pending online deposits are re-verified with their
+	// gateway (PAYMENT_RECONCILE_INTERVAL, default 1m, from 5s to 1h).
+	PaymentReconcileInterval time.Duration `env:"PAYMENT_RECONCILE_INTERVAL" envDefault:"1m"`
+	// PaymentReconcileAfter is how old a pending deposit must be before the reconciler asks
+	// its gateway, so that it does not race the browser's own return (PAYMENT_RECONCILE_AFTER,
+	// default 2m, from 10s to 1h).
+	PaymentReconcileAfter time.Duration `env:"PAYMENT_RECONCILE_AFTER" envDefault:"2m"`
+	// BankTransferSheba is the platform's account that bank-transfer deposits are paid into
+	// (BANK_TRANSFER_SHEBA, a Sheba number; Load stores it as IR plus 24 digits). Empty turns
+	// bank-transfer deposits off, except in DEBUG, where Load sets an example account. Read
+	// BankTransferEnabled.
+	BankTransferSheba string `env:"BANK_TRANSFER_SHEBA"`
+	// BankTransferBankName is that account's bank as shown to users (BANK_TRANSFER_BANK_NAME);
+	// when empty Load derives it from the Sheba's bank code, and it is required for a code
+	// not in the bank table.
+	BankTransferBankName string `env:"BANK_TRANSFER_BANK_NAME"`
+	// BankTransferHolder is that account's holder as shown to users (BANK_TRANSFER_HOLDER);
+	// required with BANK_TRANSFER_SHEBA, "Talabin (development)" by default in DEBUG.
+	BankTransferHolder string `env:"BANK_TRANSFER_HOLDER"`
+	// BlobDir is the folder of the local blob store that keeps KYC documents and deposit
+	// receipts (BLOB_DIR; default: a blobs folder beside SQLITE_PATH, ./data/blobs).
+	BlobDir string `env:"BLOB_DIR"`
+	// WithdrawalRequireKYC makes a withdrawal need KYC level 1 (WITHDRAWAL_REQUIRE_KYC;
+	// default true when DEBUG is false, false in DEBUG). Read it through RequireWithdrawalKYC.
+	WithdrawalRequireKYC *bool `env:"WITHDRAWAL_REQUIRE_KYC"`
+	// OwnershipInquiry selects how a bank account's ownership is checked (OWNERSHIP_INQUIRY:
+	// fake, which approves every account and is refused when Debug is false, or none, where
+	// staff confirm accounts; default fake in DEBUG, none otherwise). Read it through Inquiry.
+	OwnershipInquiry string `env:"OWNERSHIP_INQUIRY"`
 
 	// SecretKeyGenerated reports that SECRET_KEY was empty in DEBUG mode and Load generated a
 	// random key; tokens signed with it do not survive a restart. The app logs a warning.

@@ -88,6 +88,32 @@ const (
 	ruleJump            = "must be a percentage above 0 and at most 100, such as 10"
 	ruleDevTreasury     = "must be a number of grams with at most 6 decimals (0 for none)"
 	ruleDevTreasuryProd = "must be 0 when DEBUG is false: metal enters the treasury through a staff journal"
+
+	rulePaymentGateways   = "must be a comma-separated list of sandbox, zarinpal and idpay, each at most once"
+	ruleGatewayRequired   = "must list zarinpal or idpay when DEBUG is false: set ZARINPAL_MERCHANT_ID or IDPAY_API_KEY"
+	ruleGatewaySandbox    = "must not list sandbox when DEBUG is false: it is a development gateway that takes no money"
+	ruleGatewayKey        = "must be 36 letters, digits or dashes when PAYMENT_GATEWAYS lists "
+	ruleIDPaySandbox      = "must be false when DEBUG is false: IDPay simulates every payment under it"
+	rulePublicAPIURL      = "must be an absolute http or https URL without a trailing slash or /api, such as https://api.example.com"
+	rulePublicAPIHTTPS    = "must be an https URL when DEBUG is false"
+	ruleWebAppURL         = "must be an absolute http or https URL without a trailing slash, such as https://app.example.com"
+	ruleRequiredProd      = "must be set when DEBUG is false"
+	ruleReturnURLs        = "must be a comma-separated list of URL prefixes with a scheme, such as https://app.example.com/wallet,talabin://payment"
+	ruleMaxRials          = "must be a positive whole number of rials, at most 1000000000000000"
+	ruleMaxDeposit        = "must not be less than MIN_DEPOSIT_AMOUNT"
+	ruleBankAccounts      = "must be a whole number from 1 to 100"
+	ruleLevelCaps         = "must be three comma-separated whole numbers of rials for KYC levels 0, 1 and 2, each not below the one before"
+	ruleCapsMonthly       = "must not be below the same level's cap in "
+	ruleDepositTTL        = "must be a duration from 1m to 24h, such as 30m"
+	ruleReconcileInterval = "must be a duration from 5s to 1h, such as 1m"
+	ruleReconcileAfter    = "must be a duration from 10s to 1h, such as 2m"
+	ruleSheba             = "must be a Sheba number: IR followed by 24 digits that pass the mod-97 check"
+	ruleBankName          = "must be set when the bank code of BANK_TRANSFER_SHEBA is not a known bank"
+	ruleHolder            = "must be set when BANK_TRANSFER_SHEBA is set"
+	ruleBlobDir           = "must name a folder"
+	ruleInquiry           = "must be fake or none"
+	ruleInquiryFake       = "must be none when DEBUG is false: fake approves every bank account without asking a bank"
+	rulePaymentLimits     = "must make valid payment limits: "
 )
 
 // parseRules gives the rule reported when a variable cannot be parsed into its field's type.
@@ -125,4 +151,16 @@ var parseRules = map[string]string{
 	"TRADING_REQUIRE_KYC":        ruleBool,
 	"IDEMPOTENCY_REQUIRED":       ruleBool,
 	"RATE_LIMIT_SCALE":           ruleRateLimitScale,
+	"IDPAY_SANDBOX":              ruleBool,
+	"MAX_DEPOSIT_AMOUNT":         ruleMaxRials,
+	"WITHDRAWAL_FEE_PERCENTAGE":  ruleFee,
+	"MAX_BANK_ACCOUNTS":          ruleBankAccounts,
+	"DEPOSIT_LIMITS_DAILY":       ruleLevelCaps,
+	"DEPOSIT_LIMITS_30D":         ruleLevelCaps,
+	"WITHDRAWAL_LIMITS_DAILY":    ruleLevelCaps,
+	"WITHDRAWAL_LIMITS_30D":      ruleLevelCaps,
+	"DEPOSIT_TTL":                ruleDepositTTL,
+	"PAYMENT_RECONCILE_INTERVAL": ruleReconcileInterval,
+	"PAYMENT_RECONCILE_AFTER":    ruleReconcileAfter,
+	"WITHDRAWAL_REQUIRE_KYC":     ruleBool,
 }

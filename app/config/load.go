@@ -63,6 +63,9 @@ func Load(environ map[string]string) (Config, error) {
 			reflect.TypeFor[[]netip.Prefix](): func(v string) (any, error) {
 				return parsePrefixes(v)
 			},
+			reflect.TypeFor[[]core.Rial](): func(v string) (any, error) {
+				return parseRials(v)
+			},
 		},
 	}
 	if err := env.ParseWithOptions(&cfg, opts); err != nil {
@@ -82,6 +85,7 @@ func Load(environ map[string]string) (Config, error) {
 	if cfg.Debug && len(cfg.SMSProviders) == 0 {
 		cfg.SMSProviders = []string{SMSConsole}
 	}
+	cfg.normalizePayments()
 	if err := cfg.validate(environ); err != nil {
 		return Config{}, err
 	}
@@ -218,7 +222,7 @@ func (c Config) validate(environ map[string]string) error {
 			Value: c.MaxPurchaseAmount.String(),
 		}
 	}
-	return nil
+	return c.validatePayments(environ, bad)
 }
 
 // validateSecretKey applies the production rules to SECRET_KEY. In DEBUG mode any key, or

@@ -21,14 +21,24 @@ const goodSecret = "k8Zq2vR7xN4mT1pW9sL6cY3bH0dF5gJ2aE8uQ7rV4nM1zX6tK9wP3yB0hG5j
 // oldSecret is a production-grade earlier key for the rotation tests.
 const oldSecret = "Zr4Yw9Tq2Lm7Xc1Vb8Nk3Hs6Jd0Fg5Pa2Qe7Wu4Io9Ty1Rx6Cv3Bn8Mz0Kl5Gh2D"
 
+// goodMerchant and goodIDPayKey have the 36-character shape of a ZarinPal merchant id and an
+// IDPay API key.
+const (
+	goodMerchant = "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"
+	goodIDPayKey = "6d5c4b3a-2f1e-0d9c-8b7a-6f5e4d3c2b1a"
+)
+
 // production returns the smallest valid production environment plus overrides; an override
 // with the value "<unset>" removes the variable.
 func production(overrides map[string]string) map[string]string {
 	environ := map[string]string{
-		"SECRET_KEY":        goodSecret,
-		"ALLOWED_HOSTS":     "api.talabin.ir",
-		"SMS_PROVIDERS":     "kavenegar",
-		"KAVENEGAR_API_KEY": "kv-key",
+		"SECRET_KEY":           goodSecret,
+		"ALLOWED_HOSTS":        "api.talabin.ir",
+		"SMS_PROVIDERS":        "kavenegar",
+		"KAVENEGAR_API_KEY":    "kv-key",
+		"ZARINPAL_MERCHANT_ID": goodMerchant,
+		"PUBLIC_API_URL":       "https://api.talabin.ir",
+		"WEB_APP_URL":          "https://talabin.ir",
 	}
 	for k, v := range overrides {
 		if v == "<unset>" {
@@ -344,14 +354,14 @@ func TestLoadValues(t *testing.T) {
 		{
 			name: "ProviderKeys",
 			env: production(map[string]string{
-				"KAVENEGAR_API_KEY": "kv", "SMS_SENDER": "10008663", "ZARINPAL_MERCHANT_ID": "zp", "IDPAY_API_KEY": "ip",
+				"KAVENEGAR_API_KEY": "kv", "SMS_SENDER": "10008663", "ZARINPAL_MERCHANT_ID": goodMerchant, "IDPAY_API_KEY": goodIDPayKey,
 			}),
 			expect: func(t *testing.T, cfg config.Config) {
 				t.Helper()
 				require.Equal(t, "kv", cfg.KavenegarAPIKey)
 				require.Equal(t, "10008663", cfg.SMSSender)
-				require.Equal(t, "zp", cfg.ZarinpalMerchantID)
-				require.Equal(t, "ip", cfg.IDPayAPIKey)
+				require.Equal(t, goodMerchant, cfg.ZarinpalMerchantID)
+				require.Equal(t, goodIDPayKey, cfg.IDPayAPIKey)
 			},
 		},
 	}
@@ -481,6 +491,8 @@ func TestLoadNeverPrintsSecrets(t *testing.T) {
 		"DATABASE_URL":         "mysql://app:hunter2@db/talabin",
 		"REDIS_URL":            "ftp://:hunter2@cache",
 		"METRICS_TOKEN":        "hunter2",
+		"ZARINPAL_MERCHANT_ID": "hunter2",
+		"IDPAY_API_KEY":        "hunter2",
 	}
 	for name, value := range secrets {
 		t.Run(name, func(t *testing.T) {

@@ -1,23 +1,27 @@
-// Package accountstest gives the tests of the accounts service real adapters without
-// importing them from app/accounts: a migrated in-memory SQLite store that records the jobs
-// its committed transactions enqueued (and can be told to fail a transaction after its
-// function ran), and the in-memory rate limiter. Both read the test's clock.
+// Package accountstest gives the tests of the app services real adapters without importing
+// them from app/...: a migrated store, in-memory SQLite or a PostgreSQL database of the
+// test's own, that records the jobs its committed transactions enqueued (and can be told to
+// fail a transaction after its function ran), and the in-memory rate limiter. All read the
+// test's clock.
 package accountstest
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/talabin/talabin/adapters/ratelimit/memory"
+	"github.com/talabin/talabin/adapters/store/postgres"
 	"github.com/talabin/talabin/adapters/store/sqlite"
+	"github.com/talabin/talabin/integration/pgtest"
 	"github.com/talabin/talabin/ports"
 )
 
-// Store is a migrated in-memory SQLite [ports.Store] that remembers every job enqueued by a
-// committed [Store.InTx]. It is safe for concurrent use.
+// Store is a migrated [ports.Store] that remembers every job enqueued by a committed
+// [Store.InTx]. It is safe for concurrent use.
 type Store struct {
 	ports.Store
 
@@ -35,6 +39,31 @@ func NewStore(t *testing.T, clock ports.Clock) *Store {
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	require.NoError(t, s.Migrate(t.Context()))
 	return &Store{Store: s}
+}
+
+// postgresConns bounds each test database's pool: enough for the races the service tests
+// run, few enough that parallel tests stay under the server's connection limit.
+const postgresConns = 4
+
+// NewPostgresStore opens a store on a fresh, migrated PostgreSQL database of the test's own
+// (see [pgtest.New], which also says when the test is skipped) on clock, closed at the end
+// of the test. A test binary that uses it should call [pgtest.Main] from TestMain.
+func NewPostgresStore(t *testing.T, clock ports.Clock) *Store {
+	t.Helper()
+	dsn := pgtest.New(t, pgtest.Options{Migrate: migratePostgres})
+	s, err := postgres.Open(t.Context(), dsn, postgres.Options{MaxConns: postgresConns, Clock: clock})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	return &Store{Store: s}
+}
+
+// migratePostgres migrates the empty template database at dsn.
+func migratePostgres(ctx context.Context, dsn string) error {
+	s, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: 2})
+	if err != nil {
+		return err
+	}
+	return errors.Join(s.Migrate(ctx), s.Close())
 }
 
 // FailNextTx makes the next InTx return err after its function succeeded, so the store

@@ -69,7 +69,6 @@ func TestAdminCreate(t *testing.T) {
 
 func TestAdminCreateRefuses(t *testing.T) {
 	t.Parallel()
-	environ := []string{"DEBUG=true", tempSQLitePath(t)}
 	tests := []struct {
 		name, stdin string
 		args        []string
@@ -85,6 +84,9 @@ func TestAdminCreateRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			// Each case has its own database: two processes migrating one fresh SQLite file at
+			// once is not a case the embedded store serves.
+			environ := []string{"DEBUG=true", tempSQLitePath(t)}
 			code, _, errOut := adminCreate(t, environ, tt.stdin, tt.args...)
 			require.Equal(t, tt.wantCode, code, errOut)
 			require.Contains(t, errOut, tt.wantErr)

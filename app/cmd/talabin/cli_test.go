@@ -10,11 +10,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/talabin/talabin/adapters/store/sqlite"
+	"github.com/talabin/talabin/core/identity"
 	"github.com/talabin/talabin/core/ledger"
+	"github.com/talabin/talabin/core/payment"
 	"github.com/talabin/talabin/ports"
 )
 
@@ -200,4 +203,52 @@ func TestLedgerVerifyFindsTampering(t *testing.T) {
 	require.Contains(t, stdout.String(), "problem: house:GOLD: stored")
 	require.Contains(t, stdout.String(), "GOLD: postings sum to 1, not zero")
 	require.Contains(t, stderr.String(), "ledger verify:")
+}
+
+// TestPaymentsReconcileFindsDisagreement credits a pending deposit behind the service's back
+// and expects `talabin payments reconcile` to report it and exit 1.
+func TestPaymentsReconcileFindsDisagreement(t *testing.T) {
+	t.Parallel()
+	pathEntry := tempSQLitePath(t)
+	environ := []string{"DEBUG=true", pathEntry}
+	path := strings.TrimPrefix(pathEntry, "SQLITE_PATH=")
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run(t.Context(), []string{"migrate", "up"}, environ, &stdout, &stderr), stderr.String())
+	stdout.Reset()
+	require.Equal(t, exitOK, run(t.Context(), []string{"payments", "reconcile"}, environ, &stdout, &stderr), stderr.String())
+	require.Contains(t, stdout.String(), "gateway sandbox not asked")
+	require.Contains(t, stdout.String(), "0 disagreements")
+
+	store, err := sqlite.Open(t.Context(), path, sqlite.Options{})
+	require.NoError(t, err)
+	now := time.Now()
+	require.NoError(t, store.InTx(t.Context(), func(ctx context.Context, tx ports.Tx) error {
+		u := identity.NewUser("+989121110000", now)
+		user, err := tx.Users().Create(ctx, u)
+		if err != nil {
+			return err
+		}
+		if err := tx.Ledger().OpenUserAccounts(ctx, user); err != nil {
+			return err
+		}
+		d, err := payment.NewBankTransferDeposit("TXN20261204120000ABCDEF", user, 5_000, now)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Deposits().Create(ctx, d); err != nil {
+			return err
+		}
+		j, err := ledger.DepositJournal(user, ledger.ExternalAccount(ledger.IRR), 5_000, "TXN20261204120000ABCDEF")
+		if err != nil {
+			return err
+		}
+		_, err = tx.Ledger().Post(ctx, j)
+		return err
+	}))
+	require.NoError(t, store.Close())
+
+	stdout.Reset()
+	require.Equal(t, exitFailure, run(t.Context(), []string{"payments", "reconcile", "--since", "1h"}, environ, &stdout, &stderr))
+	require.Contains(t, stdout.String(), "TXN20261204120000ABCDEF (pending): credited 5000 rials but not verified")
+	require.Contains(t, stdout.String(), "1 disagreements")
 }

@@ -16,6 +16,11 @@ import (
 
 // withDatabase loads the configuration, opens the store it selects and runs fn with it.
 func withDatabase(ctx context.Context, environ map[string]string, fn func(db app.Database) error) error {
+	return withConfigAndDatabase(ctx, environ, func(_ config.Config, db app.Database) error { return fn(db) })
+}
+
+// withConfigAndDatabase is withDatabase for commands that also read the configuration.
+func withConfigAndDatabase(ctx context.Context, environ map[string]string, fn func(cfg config.Config, db app.Database) error) error {
 	cfg, err := config.Load(environ)
 	if err != nil {
 		return err
@@ -25,7 +30,7 @@ func withDatabase(ctx context.Context, environ map[string]string, fn func(db app
 		return &exitError{code: exitFailure, err: err}
 	}
 	defer closeDB()
-	return fn(db)
+	return fn(cfg, db)
 }
 
 func newMigrateCommand(environ map[string]string) *cobra.Command {
