@@ -10,6 +10,8 @@ import (
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/app/accounts"
 	"github.com/talabin/talabin/app/config"
+	kycsvc "github.com/talabin/talabin/app/kyc"
+	"github.com/talabin/talabin/app/notices"
 	paymentsvc "github.com/talabin/talabin/app/payments"
 	tradingsvc "github.com/talabin/talabin/app/trading"
 	"github.com/talabin/talabin/core/identity"
@@ -90,21 +92,28 @@ func NewAccounts(
 	return accounts.NewService(scfg, store, limiter, clock, access, hasher, security, logger)
 }
 
-// NewWorkers returns the background workers: the SMS sender of one-time codes, the price
-// refresh, the quote purge and the payment reconciler.
+// NewWorkers returns the background workers: the SMS senders of one-time codes and of
+// notices, the price refresh, the quote purge, the payment reconciler and the KYC inquiry
+// retry.
 func NewWorkers(scfg accounts.ServiceConfig, store ports.Store, sender ports.SMSSender, clock ports.Clock,
-	logger *slog.Logger, trading *tradingsvc.Service, payments *paymentsvc.Service,
+	logger *slog.Logger, trading *tradingsvc.Service, payments *paymentsvc.Service, kyc *kycsvc.Service,
 ) (*river.Workers, error) {
 	otp, err := accounts.NewOTPSMSWorker(scfg, store, sender, clock, logger)
+	if err != nil {
+		return nil, err
+	}
+	notice, err := notices.NewWorker(store, sender, logger)
 	if err != nil {
 		return nil, err
 	}
 	workers := river.NewWorkers()
 	err = errors.Join(
 		river.AddWorkerSafely(workers, otp),
+		river.AddWorkerSafely(workers, notice),
 		river.AddWorkerSafely(workers, &priceRefreshWorker{svc: trading}),
 		river.AddWorkerSafely(workers, &quotePurgeWorker{svc: trading}),
 		river.AddWorkerSafely(workers, &paymentReconcileWorker{svc: payments}),
+		river.AddWorkerSafely(workers, &kycInquiryRetryWorker{svc: kyc}),
 	)
 	if err != nil {
 		return nil, err
@@ -116,9 +125,9 @@ func NewWorkers(scfg accounts.ServiceConfig, store ports.Store, sender ports.SMS
 // cookie-mode origins, cookie flags and lifetimes and the rate limits ([HTTPAuthLimits]) from
 // cfg, the CSRF key from keys.
 func NewAuthConfig(cfg config.Config, keys Keys, accts ports.Accounts, limiter ports.RateLimiter,
-	security accounts.SecurityLogger, logger *slog.Logger,
+	security accounts.SecurityLogger, logger *slog.Logger, kyc *kycsvc.Service,
 ) httpapi.AuthConfig {
-	return httpapi.AuthConfig{
+	ac := httpapi.AuthConfig{
 		Accounts:       accts,
 		Limiter:        limiter,
 		Limits:         HTTPAuthLimits(cfg),
@@ -131,4 +140,8 @@ func NewAuthConfig(cfg config.Config, keys Keys, accts ports.Accounts, limiter p
 		SecurityLogger: security.Logger,
 		Logger:         logger,
 	}
+	if kyc != nil { // a typed nil would not read as "no KYC"
+		ac.KYC = kyc
+	}
+	return ac
 }

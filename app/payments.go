@@ -10,13 +10,15 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/talabin/talabin/adapters/blob/localfs"
+	"github.com/talabin/talabin/adapters/blob/s3"
 	"github.com/talabin/talabin/adapters/httpapi"
-	"github.com/talabin/talabin/adapters/inquiry/fake"
 	"github.com/talabin/talabin/adapters/payment/idpay"
 	"github.com/talabin/talabin/adapters/payment/sandbox"
 	"github.com/talabin/talabin/adapters/payment/zarinpal"
 	"github.com/talabin/talabin/adapters/payout/manual"
+	"github.com/talabin/talabin/app/backoffice"
 	"github.com/talabin/talabin/app/config"
+	kycsvc "github.com/talabin/talabin/app/kyc"
 	paymentsvc "github.com/talabin/talabin/app/payments"
 	"github.com/talabin/talabin/ports"
 )
@@ -62,8 +64,19 @@ func NewPaymentGateways(cfg config.Config, clock ports.Clock) (PaymentGateways, 
 	return out, nil
 }
 
-// NewBlobStore opens the private file store under BLOB_DIR (receipts, later documents).
-func NewBlobStore(cfg config.Config) (ports.BlobStore, func(), error) {
+// NewBlobStore opens the private file store BLOB_STORE selects for receipts and identity
+// documents: a folder (BLOB_DIR) or an S3-compatible bucket (S3_*), checked at start-up.
+func NewBlobStore(ctx context.Context, cfg config.Config) (ports.BlobStore, func(), error) {
+	if cfg.BlobStore == config.BlobStoreS3 {
+		s, err := s3.New(ctx, s3.Config{
+			Endpoint: cfg.S3Endpoint, Region: cfg.S3Region, Bucket: cfg.S3Bucket, AccessKeyID: cfg.S3AccessKeyID,
+			SecretAccessKey: cfg.S3SecretAccessKey, PathStyle: cfg.S3PathStyle, Prefix: cfg.S3Prefix,
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("s3 blob store: %w", err)
+		}
+		return s, func() {}, nil
+	}
 	s, err := localfs.New(cfg.BlobDir)
 	if err != nil {
 		return nil, nil, err
@@ -74,7 +87,9 @@ func NewBlobStore(cfg config.Config) (ports.BlobStore, func(), error) {
 // PaymentsConfig returns the payments service's configuration from cfg: gateways, limits,
 // URLs, the bank-transfer destination, the ownership inquiry OWNERSHIP_INQUIRY selects and
 // the manual payout. accts redeems the step-up codes.
-func PaymentsConfig(cfg config.Config, keys Keys, gateways PaymentGateways, blobs ports.BlobStore, accts ports.Accounts) (paymentsvc.Config, error) {
+func PaymentsConfig(cfg config.Config, keys Keys, gateways PaymentGateways, blobs ports.BlobStore, accts ports.Accounts,
+	inquiries Inquiries,
+) (paymentsvc.Config, error) {
 	stepUp, ok := accts.(paymentsvc.StepUp)
 	if !ok {
 		return paymentsvc.Config{}, errors.New("the accounts service cannot redeem step-up codes")
@@ -93,14 +108,12 @@ func PaymentsConfig(cfg config.Config, keys Keys, gateways PaymentGateways, blob
 		Payout:         manual.New(),
 		StepUp:         stepUp,
 		RequireKYC:     cfg.RequireWithdrawalKYC(),
+		Inquiry:        inquiries.Sheba,
 	}
 	if cfg.BankTransferEnabled() {
 		pc.Destination = ports.TransferDestination{
 			BankName: cfg.BankTransferBank(), Sheba: cfg.BankTransferSheba, HolderName: cfg.BankTransferHolder,
 		}
-	}
-	if cfg.Inquiry() == "fake" {
-		pc.Inquiry = fake.New()
 	}
 	return pc, nil
 }
@@ -111,13 +124,18 @@ func NewPaymentsService(pc paymentsvc.Config, store ports.Store, clock ports.Clo
 }
 
 // RouterOptions returns the endpoints beyond identity: prices, trading and wallet
-// ([TradingRoutes]), payments, and in development the sandbox gateway's page.
-func RouterOptions(cfg config.Config, trading TradingRouteOptions, payments *paymentsvc.Service, pc paymentsvc.Config, gateways PaymentGateways) []httpapi.RouterOption {
+// ([TradingRoutes]), payments, identity verification, and in development the sandbox
+// gateway's page.
+func RouterOptions(cfg config.Config, trading TradingRouteOptions, payments *paymentsvc.Service, pc paymentsvc.Config,
+	gateways PaymentGateways, kyc *kycsvc.Service, staff *backoffice.Service,
+) []httpapi.RouterOption {
 	opts := append([]httpapi.RouterOption(nil), trading...)
 	opts = append(opts, httpapi.WithPayments(httpapi.PaymentsConfig{
 		Payments: payments, Staff: payments, TransferDestination: pc.Destination,
 		IdempotencyRequired: cfg.IdempotencyRequired,
 	}))
+	opts = append(opts, httpapi.WithKYC(httpapi.KYCConfig{KYC: kyc}),
+		httpapi.WithStaffUsers(httpapi.StaffUsersConfig{Users: staff, IdempotencyRequired: cfg.IdempotencyRequired}))
 	if gateways.Sandbox != nil {
 		opts = append(opts, httpapi.WithHandler(sandbox.DefaultPathPrefix, gateways.Sandbox))
 	}

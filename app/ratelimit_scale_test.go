@@ -48,7 +48,7 @@ func TestHTTPLimitsFollowRateLimitScale(t *testing.T) {
 		cfg := config.Config{RateLimitScale: 1}
 		require.Equal(t, httpapi.DefaultAuthLimits(), app.HTTPAuthLimits(cfg))
 		require.Equal(t, httpapi.DefaultTradingLimits(), app.HTTPTradingLimits(cfg))
-		require.Equal(t, httpapi.DefaultAuthLimits(), app.NewAuthConfig(cfg, app.Keys{}, nil, nil, app.NewSecurityLogger(slog.New(slog.DiscardHandler)), nil).Limits)
+		require.Equal(t, httpapi.DefaultAuthLimits(), app.NewAuthConfig(cfg, app.Keys{}, nil, nil, app.NewSecurityLogger(slog.New(slog.DiscardHandler)), nil, nil).Limits)
 	})
 	t.Run("ScaledForLoadTests", func(t *testing.T) {
 		t.Parallel()
@@ -57,7 +57,7 @@ func TestHTTPLimitsFollowRateLimitScale(t *testing.T) {
 		require.Equal(t, ports.PerPeriod("global.ip", 600_000, time.Minute), auth.GlobalIP)
 		require.Equal(t, ports.PerPeriod("global.user", 300_000, time.Minute), auth.GlobalUser)
 		require.Equal(t, ports.PerPeriod("auth.login", 10_000, time.Hour), auth.Login)
-		require.Equal(t, auth, app.NewAuthConfig(cfg, app.Keys{}, nil, nil, app.NewSecurityLogger(slog.New(slog.DiscardHandler)), nil).Limits)
+		require.Equal(t, auth, app.NewAuthConfig(cfg, app.Keys{}, nil, nil, app.NewSecurityLogger(slog.New(slog.DiscardHandler)), nil, nil).Limits)
 		trading := app.HTTPTradingLimits(cfg)
 		require.Equal(t, ports.PerPeriod("trading.place", 100_000, time.Hour), trading.Place)
 		require.Equal(t, ports.PerPeriod("trading.preview", 60_000, time.Minute), trading.Preview)

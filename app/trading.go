@@ -99,11 +99,12 @@ func TradingConfig(cfg config.Config, feeds PriceFeeds, notifier ports.Notifier)
 		}
 	}
 	tc := tradingsvc.Config{
-		Guard:      guard,
-		FeeRate:    cfg.TransactionFee,
-		Limits:     trading.OrderLimits{Min: cfg.MinPurchaseAmount, Max: cfg.MaxPurchaseAmount},
-		QuoteTTL:   cfg.QuoteTTL,
-		RequireKYC: cfg.RequireKYC(),
+		Guard:       guard,
+		FeeRate:     cfg.TransactionFee,
+		Limits:      trading.OrderLimits{Min: cfg.MinPurchaseAmount, Max: cfg.MaxPurchaseAmount},
+		QuoteTTL:    cfg.QuoteTTL,
+		RequireKYC:  cfg.RequireKYC(),
+		TradeLimits: cfg.TradeLimits(),
 	}
 	if feeds.Manual != nil {
 		tc.Manual = feeds.Manual
@@ -203,6 +204,7 @@ func PeriodicJobs(cfg config.Config) []*river.PeriodicJob {
 			func() (river.JobArgs, *river.InsertOpts) { return quotePurgeArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "quote_purge", RunOnStart: true}),
 		paymentReconcileJob(cfg),
+		kycInquiryRetryJob(),
 	}
 }
 

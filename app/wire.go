@@ -45,6 +45,10 @@ var paymentsSet = wire.NewSet(
 	NewPaymentGateways, NewBlobStore, PaymentsConfig, NewPaymentsService, RouterOptions,
 )
 
+// kycSet provides the identity inquiries, the identity verification service and the staff's
+// user administration.
+var kycSet = wire.NewSet(NewInquiries, NewKYCService, NewBackoffice)
+
 // jobsSet provides the background workers, the periodic jobs and the runner that works them.
 var jobsSet = wire.NewSet(NewWorkers, PeriodicJobs, NewJobRunner)
 
@@ -55,6 +59,6 @@ var appSet = wire.NewSet(NewApp)
 // rate limiter → accounts service → router → server, and the job workers. The cleanup closes
 // what it opened.
 func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build BuildInfo) (*App, func(), error) {
-	wire.Build(loggerSet, storeSet, providerSet, metricsSet, accountsSet, tradingSet, paymentsSet, jobsSet, httpSet, appSet)
+	wire.Build(loggerSet, storeSet, providerSet, metricsSet, accountsSet, tradingSet, paymentsSet, kycSet, jobsSet, httpSet, appSet)
 	return nil, nil, nil
 }

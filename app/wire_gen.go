@@ -72,16 +72,32 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		cleanup()
 		return nil, nil, err
 	}
-	authConfig := NewAuthConfig(cfg, keys, accounts, rateLimiter, securityLogger, logger)
-	metricsEndpoint := NewMetricsEndpoint(cfg, registry, logger)
-	priceFeeds, err := NewPriceFeeds(cfg, clock, logger)
+	blobStore, cleanup3, err := NewBlobStore(ctx, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	notifier, cleanup3, err := NewNotifier(ctx, cfg, logger)
+	inquiries := NewInquiries(cfg)
+	service, err := NewKYCService(store, blobStore, inquiries, clock, logger)
 	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	authConfig := NewAuthConfig(cfg, keys, accounts, rateLimiter, securityLogger, logger, service)
+	metricsEndpoint := NewMetricsEndpoint(cfg, registry, logger)
+	priceFeeds, err := NewPriceFeeds(cfg, clock, logger)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	notifier, cleanup4, err := NewNotifier(ctx, cfg, logger)
+	if err != nil {
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
@@ -89,34 +105,30 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	tradingConfig := TradingConfig(cfg, priceFeeds, notifier)
 	devTreasury, err := SeedDevTreasury(ctx, cfg, store, logger)
 	if err != nil {
+		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	service, err := NewTradingService(ctx, tradingConfig, store, priceFeeds, clock, logger, devTreasury)
+	tradingService, err := NewTradingService(ctx, tradingConfig, store, priceFeeds, clock, logger, devTreasury)
 	if err != nil {
+		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	tradingRouteOptions := TradingRoutes(cfg, service)
+	tradingRouteOptions := TradingRoutes(cfg, tradingService)
 	paymentGateways, err := NewPaymentGateways(cfg, clock)
 	if err != nil {
+		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	blobStore, cleanup4, err := NewBlobStore(cfg)
-	if err != nil {
-		cleanup3()
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	paymentsConfig, err := PaymentsConfig(cfg, keys, paymentGateways, blobStore, accounts)
+	paymentsConfig, err := PaymentsConfig(cfg, keys, paymentGateways, blobStore, accounts, inquiries)
 	if err != nil {
 		cleanup4()
 		cleanup3()
@@ -132,7 +144,15 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		cleanup()
 		return nil, nil, err
 	}
-	v2 := RouterOptions(cfg, tradingRouteOptions, paymentsService, paymentsConfig, paymentGateways)
+	backofficeService, err := NewBackoffice(store, clock, accounts, logger)
+	if err != nil {
+		cleanup4()
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	v2 := RouterOptions(cfg, tradingRouteOptions, paymentsService, paymentsConfig, paymentGateways, service, backofficeService)
 	handler, err := httpapi.NewRouter(logger, readiness, authConfig, metricsEndpoint, v2...)
 	if err != nil {
 		cleanup4()
@@ -150,7 +170,7 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		cleanup()
 		return nil, nil, err
 	}
-	workers, err := NewWorkers(serviceConfig, store, smsSender, clock, logger, service, paymentsService)
+	workers, err := NewWorkers(serviceConfig, store, smsSender, clock, logger, tradingService, paymentsService, service)
 	if err != nil {
 		cleanup4()
 		cleanup3()
@@ -167,7 +187,7 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		cleanup()
 		return nil, nil, err
 	}
-	background := PriceReload(service, notifier, logger)
+	background := PriceReload(tradingService, notifier, logger)
 	v4 := Backgrounds(background)
 	app := NewApp(cfg, logger, server, readiness, jobRunner, v4, build)
 	return app, func() {
@@ -213,6 +233,10 @@ var tradingSet = wire.NewSet(
 var paymentsSet = wire.NewSet(
 	NewPaymentGateways, NewBlobStore, PaymentsConfig, NewPaymentsService, RouterOptions,
 )
+
+// kycSet provides the identity inquiries, the identity verification service and the staff's
+// user administration.
+var kycSet = wire.NewSet(NewInquiries, NewKYCService, NewBackoffice)
 
 // jobsSet provides the background workers, the periodic jobs and the runner that works them.
 var jobsSet = wire.NewSet(NewWorkers, PeriodicJobs, NewJobRunner)

@@ -48,6 +48,8 @@ type Tx interface {
 	Deposits() DepositRepository
 	Withdrawals() WithdrawalRepository
 	BankAccounts() BankAccountRepository
+	KYC() KYCRepository
+	Documents() DocumentRepository
 }
 
 // LedgerRepository stores journals and the balances they move. Balances of user accounts
@@ -124,6 +126,9 @@ type UserRepository interface {
 	Get(ctx context.Context, id core.UserID) (identity.User, error)
 	// GetByPhone returns a user by E.164 phone number, or [core.ErrNotFound].
 	GetByPhone(ctx context.Context, phone string) (identity.User, error)
+	// Search returns one page of users matching f (see [UserFilter]), newest first (ties by
+	// id descending), and how many match; the staff's user list.
+	Search(ctx context.Context, f UserFilter, offset, limit int) ([]identity.User, int, error)
 }
 
 // OTPRepository stores one-time codes (only their MACs). A code's attempt counter and its

@@ -5,8 +5,10 @@ import (
 	"time"
 
 	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/core/audit"
 	"github.com/talabin/talabin/core/idempotency"
 	"github.com/talabin/talabin/core/ledger"
+	"github.com/talabin/talabin/core/payment"
 	"github.com/talabin/talabin/core/pricing"
 	"github.com/talabin/talabin/core/trading"
 )
@@ -107,6 +109,9 @@ type OrderRepository interface {
 	List(ctx context.Context, user core.UserID, f OrderFilter, offset, limit int) ([]*trading.Order, int, error)
 	// Summary returns the counts and sums of user's completed orders per side.
 	Summary(ctx context.Context, user core.UserID) (OrderSummary, error)
+	// Usage sums the amounts (before fees) of user's completed orders of side created at or
+	// after dayStart and monthStart: what the per-level trading caps count.
+	Usage(ctx context.Context, user core.UserID, side trading.Side, dayStart, monthStart time.Time) (payment.Usage, error)
 }
 
 // OrderSummary totals a user's completed orders: their counts, and the sums of their terms'
@@ -134,6 +139,27 @@ type AuditEvent struct {
 	// BeforeDigest and AfterDigest are SHA-256 hex digests of the entity's state before and
 	// after, "" when there is none.
 	BeforeDigest, AfterDigest string
+	// PrevHash and Hash chain the event into the tamper-evident log: Hash is
+	// [audit.Link](PrevHash, the event's [audit.Entry]) and PrevHash is the Hash of the event
+	// before it in id order (the zero [audit.Hash] for the first). The store sets both on
+	// Append and ignores them on input; both are zero on events stored before the chain
+	// began (they were appended before migration postgres 00008, sqlite 00006).
+	PrevHash, Hash audit.Hash
+}
+
+// Entry returns the fields of e that its hash covers.
+func (e AuditEvent) Entry() audit.Entry {
+	return audit.Entry{
+		ID: e.ID, At: e.At, ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
+		Entity: e.Entity, EntityID: e.EntityID, Reason: e.Reason, IP: e.IP,
+		UserAgent: e.UserAgent, RequestID: e.RequestID, BeforeDigest: e.BeforeDigest,
+		AfterDigest: e.AfterDigest,
+	}
+}
+
+// Sealed returns e as the chain sees it: its entry and its links.
+func (e AuditEvent) Sealed() audit.Sealed {
+	return audit.Sealed{Entry: e.Entry(), Prev: e.PrevHash, Hash: e.Hash}
 }
 
 // AuditFilter narrows the audit log; zero fields do not filter. From is inclusive, To
@@ -145,14 +171,24 @@ type AuditFilter struct {
 	From, To       time.Time
 }
 
-// AuditRepository appends and lists audit events; events are never changed or deleted.
+// AuditRepository appends and lists audit events; events are never changed or deleted, and
+// each is chained to the one before it by a hash ([audit.Link]), so that a change made behind
+// the store's back shows ([audit.Verifier]).
 type AuditRepository interface {
-	// Append stores e (its ID is ignored) and returns its id. An event without At or Action
-	// returns an error wrapping [core.ErrInvalidInput].
+	// Append stores e (its ID, PrevHash and Hash are ignored) and returns its id. It keeps
+	// At to the microsecond, and chains e after the last event in id order: it serializes
+	// appenders from the call until the transaction ends, so that ids and the chain agree
+	// and no two events follow the same one. Call it late in a transaction. An event
+	// without At or Action returns an error wrapping [core.ErrInvalidInput].
 	Append(ctx context.Context, e AuditEvent) (int64, error)
 	// List returns one page of events matching f, newest first (ties by id descending), and
 	// how many match in all.
 	List(ctx context.Context, f AuditFilter, offset, limit int) ([]AuditEvent, int, error)
+	// Chain returns up to limit events with ids above afterID, in id order, to verify the
+	// chain page by page (pass the last id of a page as the next afterID; 0 starts at the
+	// first). A negative limit returns an error wrapping [core.ErrInvalidInput]; a zero
+	// limit returns none.
+	Chain(ctx context.Context, afterID int64, limit int) ([]AuditEvent, error)
 }
 
 // LedgerEntry is one journal seen from one user's wallet: what it moved in and out of the

@@ -97,6 +97,10 @@ func (l AuthLimits) validate() error {
 type AuthConfig struct {
 	// Accounts runs the identity use cases.
 	Accounts ports.Accounts
+	// KYC, when set, supplies the verification fields of every User answer (kyc_status,
+	// kyc_level, verification_status, national_id) from the user's profile. Nil: every user
+	// shows as never submitted, level 0.
+	KYC ports.KYC
 	// Limiter counts attempts under Limits. When it is unavailable requests are let through
 	// and a warning is logged.
 	Limiter ports.RateLimiter
@@ -137,6 +141,7 @@ type AuthConfig struct {
 // route groups with [Auth.Public] or [Auth.User].
 type Auth struct {
 	accounts   ports.Accounts
+	kyc        ports.KYC
 	limiter    ports.RateLimiter
 	limits     AuthLimits
 	proxies    []netip.Prefix
@@ -194,6 +199,7 @@ func NewAuth(cfg AuthConfig) (*Auth, error) {
 	}
 	return &Auth{
 		accounts:   cfg.Accounts,
+		kyc:        cfg.KYC,
 		limiter:    cfg.Limiter,
 		limits:     limits,
 		proxies:    proxies,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/identity"
+	"github.com/talabin/talabin/core/kyc"
 	"github.com/talabin/talabin/ports"
 )
 
@@ -197,7 +198,7 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) error {
 // when the client asked for cookie mode (tokens {}). withTopLevel repeats the tokens beside
 // the user.
 func (a *Auth) writeSignIn(w http.ResponseWriter, r *http.Request, s ports.SignIn, withTopLevel bool) {
-	data := signInJSON{User: userWire(s.User)}
+	data := signInJSON{User: userWire(s.User, a.signInProfile(r, s))}
 	if wantsCookieMode(r) {
 		a.setSessionCookies(w, s.Tokens)
 		data.Tokens = emptyData
@@ -208,6 +209,20 @@ func (a *Auth) writeSignIn(w http.ResponseWriter, r *http.Request, s ports.SignI
 		}
 	}
 	WriteMessage(w, r, http.StatusOK, msgLoggedIn.in(LanguageOf(r)), data)
+}
+
+// signInProfile returns the verification profile of the user who just signed in, for the
+// User of the answer. The request carries no principal yet: it is the new session's. The
+// session exists already, so a failing KYC service does not fail the sign-in: the user shows
+// as [noKYC] and the error is logged with the request.
+func (a *Auth) signInProfile(r *http.Request, s ports.SignIn) *kyc.Profile {
+	p := ports.Principal{UserID: s.User.ID(), SessionID: s.Tokens.SessionID, Role: s.User.Role(), Client: ClientOf(r)}
+	profile, err := a.kycProfile(r.Context(), p)
+	if err != nil {
+		stateOf(r.Context()).recordError(err)
+		return nil
+	}
+	return profile
 }
 
 // refresh is POST token/refresh/: rotate the refresh token from the body or, in cookie mode,

@@ -77,6 +77,13 @@ func TestWriteErrorMapsEveryCode(t *testing.T) {
 			wantCode:    "documents_missing",
 			wantDetails: map[string]any{"missing": []any{"selfie"}},
 		},
+		{
+			name:        "DocumentsMissingNoneNamed",
+			err:         fmt.Errorf("approve: %w", &core.DocumentsMissingError{}),
+			wantStatus:  400,
+			wantCode:    "documents_missing",
+			wantDetails: map[string]any{"missing": []any{}},
+		},
 		{name: "BankAccountUnverified", err: core.ErrBankAccountUnverified, wantStatus: 400, wantCode: "bank_account_unverified"},
 		{name: "OwnershipMismatch", err: core.ErrOwnershipMismatch, wantStatus: 400, wantCode: "ownership_mismatch"},
 		{name: "IdempotencyKeyInvalid", err: core.ErrIdempotencyKeyInvalid, wantStatus: 400, wantCode: "idempotency_key_invalid"},
@@ -127,6 +134,8 @@ func TestWriteErrorMapsEveryCode(t *testing.T) {
 		},
 		{name: "QuoteUsed", err: core.ErrQuoteUsed, wantStatus: 409, wantCode: "quote_used"},
 		{name: "KYCLocked", err: core.ErrKYCLocked, wantStatus: 409, wantCode: "kyc_locked"},
+		{name: "KYCLockedWrapped", err: fmt.Errorf("submit kyc: %w", core.ErrKYCLocked), wantStatus: 409, wantCode: "kyc_locked"},
+		{name: "NationalIDTakenWrapped", err: fmt.Errorf("save profile: %w", core.ErrNationalIDTaken), wantStatus: 409, wantCode: "national_id_taken"},
 		{name: "AccountHasBalance", err: core.ErrAccountHasBalance, wantStatus: 409, wantCode: "account_has_balance"},
 		{name: "InUse", err: core.ErrInUse, wantStatus: 409, wantCode: "in_use"},
 		{name: "DefaultAccountDelete", err: core.ErrDefaultAccountDelete, wantStatus: 409, wantCode: "default_account_delete"},
@@ -191,6 +200,14 @@ func TestWriteErrorMapsEveryCode(t *testing.T) {
 		},
 		{name: "SMSUnavailable", err: core.ErrSMSUnavailable, wantStatus: 503, wantCode: "sms_unavailable"},
 		{name: "InquiryUnavailable", err: core.ErrInquiryUnavailable, wantStatus: 503, wantCode: "inquiry_unavailable"},
+		{
+			name:        "InquiryUnavailableWithWait",
+			err:         fmt.Errorf("submit kyc: %w", &core.UnavailableError{Err: core.ErrInquiryUnavailable, RetryAfter: 2 * time.Minute}),
+			wantStatus:  503,
+			wantCode:    "inquiry_unavailable",
+			wantDetails: map[string]any{"retry_after": 120.0},
+			wantHeaders: map[string]string{"Retry-After": "120"},
+		},
 		{name: "Maintenance", err: core.ErrMaintenance, wantStatus: 503, wantCode: "maintenance"},
 	}
 	for _, tt := range tests {

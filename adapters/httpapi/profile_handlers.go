@@ -1,12 +1,15 @@
 package httpapi
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/talabin/talabin/core/identity"
+	"github.com/talabin/talabin/core/kyc"
 	"github.com/talabin/talabin/ports"
 )
 
@@ -20,8 +23,25 @@ func (a *Auth) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteData(w, r, http.StatusOK, userWire(u))
+	profile, err := a.kycProfile(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	WriteData(w, r, http.StatusOK, userWire(u, profile))
 	return nil
+}
+
+// kycProfile returns p's verification profile for a User answer, or nil when no KYC service
+// is configured (the User then shows [noKYC]).
+func (a *Auth) kycProfile(ctx context.Context, p ports.Principal) (*kyc.Profile, error) {
+	if a.kyc == nil {
+		return nil, nil
+	}
+	st, err := a.kyc.Status(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("kyc status of user %s: %w", p.UserID, err)
+	}
+	return st.Profile, nil
 }
 
 // maxDateLen bounds the date_of_birth text; a date is at most ten characters plus spaces.
@@ -61,7 +81,11 @@ func (a *Auth) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteMessage(w, r, http.StatusOK, msgProfileUpdated.in(LanguageOf(r)), userWire(u))
+	profile, err := a.kycProfile(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	WriteMessage(w, r, http.StatusOK, msgProfileUpdated.in(LanguageOf(r)), userWire(u, profile))
 	return nil
 }
 

@@ -6,19 +6,45 @@ import (
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/identity"
 	"github.com/talabin/talabin/core/jalali"
+	"github.com/talabin/talabin/core/kyc"
 	"github.com/talabin/talabin/ports"
 )
 
-// kycView is the KYC part of a User on the wire. Until identity verification exists every
-// user is at [noKYC]; the KYC service will supply the real values.
+// kycView is the KYC part of a User on the wire.
 type kycView struct {
 	VerificationStatus string `json:"verification_status"`
 	KYCStatus          string `json:"kyc_status"`
 	KYCLevel           int    `json:"kyc_level"`
 }
 
-// noKYC is a user who submitted nothing: the one place the KYC defaults are written.
+// noKYC is a user who submitted nothing: the one place the KYC defaults are written, shown
+// for every user when no KYC service is configured.
 var noKYC = kycView{VerificationStatus: "pending", KYCStatus: "not_submitted", KYCLevel: 0}
+
+// userKYCView returns the KYC part of a User whose verification profile is p; nil is
+// [noKYC]. verification_status is the original's projection: approved is verified, rejected
+// is rejected, anything else pending (API.md §2).
+func userKYCView(p *kyc.Profile) kycView {
+	if p == nil {
+		return noKYC
+	}
+	v := kycView{VerificationStatus: "pending", KYCStatus: kycStatusName(p), KYCLevel: p.Level()}
+	switch p.Status() {
+	case kyc.StatusApproved:
+		v.VerificationStatus = "verified"
+	case kyc.StatusRejected:
+		v.VerificationStatus = "rejected"
+	}
+	return v
+}
+
+// nationalIDOf returns the national id of profile p, nil (JSON null) when there is none.
+func nationalIDOf(p *kyc.Profile) *string {
+	if p == nil {
+		return nil
+	}
+	return nonEmpty(p.Record().NationalID.String())
+}
 
 // userJSON is the User object of API.md §2. is_verified keeps the original meaning, a
 // verified phone.
@@ -40,8 +66,9 @@ type userJSON struct {
 	CreatedAt     Timestamp `json:"created_at"`
 }
 
-// userWire returns u as the User object.
-func userWire(u identity.User) userJSON {
+// userWire returns u as the User object, its KYC fields and national_id from u's
+// verification profile p (nil: [noKYC], no national id).
+func userWire(u identity.User, p *kyc.Profile) userJSON {
 	dob, jalaliDOB := dateOfBirthWire(u)
 	return userJSON{
 		ID:                u.ID(),
@@ -50,10 +77,11 @@ func userWire(u identity.User) userJSON {
 		FirstName:         u.FirstName(),
 		LastName:          u.LastName(),
 		FullName:          u.FullName(),
+		NationalID:        nationalIDOf(p),
 		DateOfBirth:       dob,
 		DateOfBirthJalali: jalaliDOB,
 		IsVerified:        u.PhoneVerified(),
-		kycView:           noKYC,
+		kycView:           userKYCView(p),
 		PhoneVerified:     u.PhoneVerified(),
 		IsStaff:           u.IsStaff(),
 		CreatedAt:         Timestamp(u.CreatedAt()),
@@ -63,13 +91,19 @@ func userWire(u identity.User) userJSON {
 // dateOfBirthWire returns u's date of birth as YYYY-MM-DD and as Jalali YYYY/MM/DD, each nil
 // when unknown (the Jalali one also when the date is outside the Jalali calendar's range).
 func dateOfBirthWire(u identity.User) (gregorian, jalaliDate *string) {
-	dob, ok := u.DateOfBirth()
-	if !ok {
+	dob, _ := u.DateOfBirth()
+	return dateWire(dob)
+}
+
+// dateWire returns the civil date d as YYYY-MM-DD and as Jalali YYYY/MM/DD, each nil for the
+// zero time (the Jalali one also when d is outside the Jalali calendar's range).
+func dateWire(d time.Time) (gregorian, jalaliDate *string) {
+	if d.IsZero() {
 		return nil, nil
 	}
-	g := dob.Format(time.DateOnly)
-	if d, err := jalali.FromTime(dob); err == nil {
-		return &g, nonEmpty(d.Format())
+	g := d.Format(time.DateOnly)
+	if j, err := jalali.FromTime(d); err == nil {
+		return &g, nonEmpty(j.Format())
 	}
 	return &g, nil
 }

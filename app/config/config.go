@@ -283,6 +283,14 @@ type Config struct {
 	DepositLimits30d      []core.Rial `env:"DEPOSIT_LIMITS_30D" envDefault:"5000000000,50000000000,500000000000"`
 	WithdrawalLimitsDaily []core.Rial `env:"WITHDRAWAL_LIMITS_DAILY" envDefault:"500000000,2000000000,20000000000"`
 	WithdrawalLimits30d   []core.Rial `env:"WITHDRAWAL_LIMITS_30D" envDefault:"2000000000,20000000000,200000000000"`
+	// BuyLimitsDaily, BuyLimits30d, SellLimitsDaily and SellLimits30d cap the rials one user
+	// trades per side (orders' amounts before fees) over a rolling day and 30 days, for KYC
+	// levels 0, 1 and 2, in the format of DEPOSIT_LIMITS_DAILY (BUY_LIMITS_DAILY,
+	// BUY_LIMITS_30D, SELL_LIMITS_DAILY, SELL_LIMITS_30D). Read them through TradeLimits.
+	BuyLimitsDaily  []core.Rial `env:"BUY_LIMITS_DAILY" envDefault:"500000000,5000000000,50000000000"`
+	BuyLimits30d    []core.Rial `env:"BUY_LIMITS_30D" envDefault:"2000000000,50000000000,500000000000"`
+	SellLimitsDaily []core.Rial `env:"SELL_LIMITS_DAILY" envDefault:"500000000,5000000000,50000000000"`
+	SellLimits30d   []core.Rial `env:"SELL_LIMITS_30D" envDefault:"2000000000,50000000000,500000000000"`
 	// DepositTTL is how long an unpaid online deposit waits before it expires as failed
 	// (DEPOSIT_TTL, default 30m, from 1m to 24h).
 	DepositTTL time.Duration `env:"DEPOSIT_TTL" envDefault:"30m"`
@@ -308,6 +316,22 @@ type Config struct {
 	// BlobDir is the folder of the local blob store that keeps KYC documents and deposit
 	// receipts (BLOB_DIR; default: a blobs folder beside SQLITE_PATH, ./data/blobs).
 	BlobDir string `env:"BLOB_DIR"`
+	// BlobStore selects the blob store (BLOB_STORE): "localfs" (default, BLOB_DIR) or "s3"
+	// (any S3-compatible service, S3_*).
+	BlobStore string `env:"BLOB_STORE" envDefault:"localfs"`
+	// S3Endpoint, S3Region, S3Bucket, S3AccessKeyID, S3SecretAccessKey, S3PathStyle and
+	// S3Prefix configure the S3 blob store (S3_ENDPOINT, an absolute http(s) URL, empty for
+	// AWS; S3_REGION, default us-east-1; S3_BUCKET and the two keys, required with
+	// BLOB_STORE=s3; S3_PATH_STYLE for MinIO-style addressing; S3_PREFIX, an optional folder
+	// inside the bucket). The bucket must not be public: files go out only through the
+	// authorized endpoints.
+	S3Endpoint        string `env:"S3_ENDPOINT"`
+	S3Region          string `env:"S3_REGION" envDefault:"us-east-1"`
+	S3Bucket          string `env:"S3_BUCKET"`
+	S3AccessKeyID     string `env:"S3_ACCESS_KEY_ID"`
+	S3SecretAccessKey string `env:"S3_SECRET_ACCESS_KEY"`
+	S3PathStyle       bool   `env:"S3_PATH_STYLE"`
+	S3Prefix          string `env:"S3_PREFIX"`
 	// WithdrawalRequireKYC makes a withdrawal need KYC level 1 (WITHDRAWAL_REQUIRE_KYC;
 	// default true when DEBUG is false, false in DEBUG). Read it through RequireWithdrawalKYC.
 	WithdrawalRequireKYC *bool `env:"WITHDRAWAL_REQUIRE_KYC"`

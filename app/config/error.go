@@ -111,6 +111,9 @@ const (
 	ruleBankName          = "must be set when the bank code of BANK_TRANSFER_SHEBA is not a known bank"
 	ruleHolder            = "must be set when BANK_TRANSFER_SHEBA is set"
 	ruleBlobDir           = "must name a folder"
+	ruleBlobStore         = "must be localfs or s3"
+	ruleS3Endpoint        = "must be an absolute http or https URL"
+	ruleS3Required        = "must be set when BLOB_STORE is s3"
 	ruleInquiry           = "must be fake or none"
 	ruleInquiryFake       = "must be none when DEBUG is false: fake approves every bank account without asking a bank"
 	rulePaymentLimits     = "must make valid payment limits: "
@@ -152,6 +155,7 @@ var parseRules = map[string]string{
 	"IDEMPOTENCY_REQUIRED":       ruleBool,
 	"RATE_LIMIT_SCALE":           ruleRateLimitScale,
 	"IDPAY_SANDBOX":              ruleBool,
+	"S3_PATH_STYLE":              ruleBool,
 	"MAX_DEPOSIT_AMOUNT":         ruleMaxRials,
 	"WITHDRAWAL_FEE_PERCENTAGE":  ruleFee,
 	"MAX_BANK_ACCOUNTS":          ruleBankAccounts,
@@ -159,6 +163,10 @@ var parseRules = map[string]string{
 	"DEPOSIT_LIMITS_30D":         ruleLevelCaps,
 	"WITHDRAWAL_LIMITS_DAILY":    ruleLevelCaps,
 	"WITHDRAWAL_LIMITS_30D":      ruleLevelCaps,
+	"BUY_LIMITS_DAILY":           ruleLevelCaps,
+	"BUY_LIMITS_30D":             ruleLevelCaps,
+	"SELL_LIMITS_DAILY":          ruleLevelCaps,
+	"SELL_LIMITS_30D":            ruleLevelCaps,
 	"DEPOSIT_TTL":                ruleDepositTTL,
 	"PAYMENT_RECONCILE_INTERVAL": ruleReconcileInterval,
 	"PAYMENT_RECONCILE_AFTER":    ruleReconcileAfter,

@@ -10,7 +10,14 @@ import (
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/iran"
+	"github.com/talabin/talabin/core/kyc"
 	"github.com/talabin/talabin/core/payment"
+)
+
+// The blob stores [Config.BlobStore] may name.
+const (
+	BlobStoreLocal = "localfs"
+	BlobStoreS3    = "s3"
 )
 
 // The gateways [Config.PaymentGateways] may list.
@@ -104,17 +111,29 @@ func (c Config) PaymentLimits() payment.Limits {
 		WithdrawalFee:   c.WithdrawalFee,
 		MaxBankAccounts: c.MaxBankAccounts,
 	}
-	at := func(caps []core.Rial, level int) core.Rial {
-		if level < len(caps) {
-			return caps[level]
-		}
-		return 0
-	}
 	for level := range levelCount {
-		l.DepositCaps[level] = payment.Caps{Daily: at(c.DepositLimitsDaily, level), Monthly: at(c.DepositLimits30d, level)}
-		l.WithdrawalCaps[level] = payment.Caps{Daily: at(c.WithdrawalLimitsDaily, level), Monthly: at(c.WithdrawalLimits30d, level)}
+		l.DepositCaps[level] = payment.Caps{Daily: capAt(c.DepositLimitsDaily, level), Monthly: capAt(c.DepositLimits30d, level)}
+		l.WithdrawalCaps[level] = payment.Caps{Daily: capAt(c.WithdrawalLimitsDaily, level), Monthly: capAt(c.WithdrawalLimits30d, level)}
 	}
 	return l
+}
+
+// TradeLimits returns the per-level trading caps (BUY_LIMITS_*, SELL_LIMITS_*).
+func (c Config) TradeLimits() kyc.TradeLimits {
+	var l kyc.TradeLimits
+	for level := range levelCount {
+		l.Buy[level] = payment.Caps{Daily: capAt(c.BuyLimitsDaily, level), Monthly: capAt(c.BuyLimits30d, level)}
+		l.Sell[level] = payment.Caps{Daily: capAt(c.SellLimitsDaily, level), Monthly: capAt(c.SellLimits30d, level)}
+	}
+	return l
+}
+
+// capAt returns caps[level], or 0 (nothing allowed) when the list is short.
+func capAt(caps []core.Rial, level int) core.Rial {
+	if level < len(caps) {
+		return caps[level]
+	}
+	return 0
 }
 
 // BankTransferEnabled reports whether bank-transfer deposits are offered: only with a
@@ -264,6 +283,20 @@ func (c Config) validatePayments(environ map[string]string, bad func(name, rule 
 	if strings.TrimSpace(c.BlobDir) == "" {
 		return bad("BLOB_DIR", ruleBlobDir)
 	}
+	switch c.BlobStore {
+	case BlobStoreLocal:
+	case BlobStoreS3:
+		if c.S3Endpoint != "" && !isHTTPURL(c.S3Endpoint) {
+			return bad("S3_ENDPOINT", ruleS3Endpoint)
+		}
+		for name, v := range map[string]string{"S3_BUCKET": c.S3Bucket, "S3_ACCESS_KEY_ID": c.S3AccessKeyID, "S3_SECRET_ACCESS_KEY": c.S3SecretAccessKey} {
+			if strings.TrimSpace(v) == "" {
+				return &Error{Var: name, Rule: ruleS3Required}
+			}
+		}
+	default:
+		return bad("BLOB_STORE", ruleBlobStore)
+	}
 	switch c.OwnershipInquiry {
 	case "", InquiryFake, InquiryNone:
 	default:
@@ -321,6 +354,8 @@ func (c Config) validatePaymentLimits(environ map[string]string, bad func(name, 
 	}{
 		{"DEPOSIT_LIMITS_DAILY", "DEPOSIT_LIMITS_30D", c.DepositLimitsDaily, c.DepositLimits30d},
 		{"WITHDRAWAL_LIMITS_DAILY", "WITHDRAWAL_LIMITS_30D", c.WithdrawalLimitsDaily, c.WithdrawalLimits30d},
+		{"BUY_LIMITS_DAILY", "BUY_LIMITS_30D", c.BuyLimitsDaily, c.BuyLimits30d},
+		{"SELL_LIMITS_DAILY", "SELL_LIMITS_30D", c.SellLimitsDaily, c.SellLimits30d},
 	}
 	for _, cp := range caps {
 		if !isLevelCaps(cp.daily) {

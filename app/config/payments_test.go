@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"maps"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/talabin/talabin/app/config"
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/iran"
+	"github.com/talabin/talabin/core/kyc"
 	"github.com/talabin/talabin/core/payment"
 )
 
@@ -445,4 +447,39 @@ func TestGatewaysReturnsACopy(t *testing.T) {
 	cfg.Gateways()[0] = "changed"
 
 	require.Equal(t, []string{"zarinpal"}, cfg.PaymentGateways)
+}
+
+func TestTradeLimitsDefaults(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Load(map[string]string{"DEBUG": "true"})
+	require.NoError(t, err)
+	require.Equal(t, kyc.DefaultTradeLimits(), cfg.TradeLimits())
+
+	_, err = config.Load(map[string]string{"DEBUG": "true", "BUY_LIMITS_30D": "1,2,3"})
+	require.ErrorContains(t, err, "BUY_LIMITS_30D")
+}
+
+func TestBlobStoreS3(t *testing.T) {
+	t.Parallel()
+	s3 := map[string]string{
+		"DEBUG": "true", "BLOB_STORE": "s3", "S3_ENDPOINT": "https://s3.ir-thr-at1.arvanstorage.ir",
+		"S3_BUCKET": "talabin-private", "S3_ACCESS_KEY_ID": "AKIA", "S3_SECRET_ACCESS_KEY": "hunter2-s3", "S3_PATH_STYLE": "true",
+	}
+	cfg, err := config.Load(s3)
+	require.NoError(t, err)
+	require.Equal(t, config.BlobStoreS3, cfg.BlobStore)
+	require.True(t, cfg.S3PathStyle)
+
+	for name, edit := range map[string]func(map[string]string){
+		"S3_BUCKET":            func(e map[string]string) { delete(e, "S3_BUCKET") },
+		"S3_SECRET_ACCESS_KEY": func(e map[string]string) { delete(e, "S3_SECRET_ACCESS_KEY") },
+		"S3_ENDPOINT":          func(e map[string]string) { e["S3_ENDPOINT"] = "s3.example" },
+		"BLOB_STORE":           func(e map[string]string) { e["BLOB_STORE"] = "ftp" },
+	} {
+		environ := maps.Clone(s3)
+		edit(environ)
+		_, err := config.Load(environ)
+		require.ErrorContains(t, err, name, name)
+		require.NotContains(t, err.Error(), "hunter2", "secrets never printed")
+	}
 }

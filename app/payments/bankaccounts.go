@@ -251,8 +251,14 @@ func (s *Service) VerifyBankAccount(ctx context.Context, p ports.Principal, id p
 		if a.Deleted() {
 			return core.ErrNotFound
 		}
-		national, err = s.cfg.NationalIDs.NationalID(ctx, p.UserID)
-		return err
+		profile, err := tx.KYC().Get(ctx, p.UserID)
+		if err != nil {
+			return err
+		}
+		if profile.Level() >= 1 {
+			national = profile.Record().NationalID.String() // verified by the mobile inquiry
+		}
+		return nil
 	})
 	if err != nil || a.Verified() {
 		return a, err

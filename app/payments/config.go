@@ -30,27 +30,6 @@ const (
 	DefaultReconcileAfter = 2 * time.Minute
 )
 
-// KYCLevels tells a user's identity verification level. Until KYC exists the service uses
-// a lookup that answers 0 for everyone.
-type KYCLevels interface {
-	// Level returns user's level: 0 (phone verified), 1 or 2.
-	Level(ctx context.Context, user core.UserID) (int, error)
-}
-
-type noKYC struct{}
-
-func (noKYC) Level(context.Context, core.UserID) (int, error) { return 0, nil }
-
-// NationalIDs tells the national id the ownership inquiry checks a Sheba against. Until KYC
-// exists the service uses a lookup that answers "" (the inquiry then checks the Sheba alone).
-type NationalIDs interface {
-	NationalID(ctx context.Context, user core.UserID) (string, error)
-}
-
-type noNationalIDs struct{}
-
-func (noNationalIDs) NationalID(context.Context, core.UserID) (string, error) { return "", nil }
-
 // StepUp redeems a fresh one-time code of a purpose inside the caller's transaction
 // (app/accounts' Service implements it). The attempt is saved in tx, so tx must commit even
 // when the code is wrong.
@@ -94,9 +73,6 @@ type Config struct {
 	StepUp StepUp
 	// RequireKYC makes withdrawals and bank-account verification need [RequiredKYCLevel].
 	RequireKYC bool
-	// KYC and NationalIDs look up verification; nil answers 0 and "".
-	KYC         KYCLevels
-	NationalIDs NationalIDs
 	// IdempotencyRetention is how long a stored response answers replays; zero means
 	// [idempotency.Retention].
 	IdempotencyRetention time.Duration
@@ -116,12 +92,6 @@ func (c Config) withDefaults() Config {
 	}
 	if len(c.Receipts.Allowed) == 0 {
 		c.Receipts.Allowed = upload.Documents
-	}
-	if c.KYC == nil {
-		c.KYC = noKYC{}
-	}
-	if c.NationalIDs == nil {
-		c.NationalIDs = noNationalIDs{}
 	}
 	if c.IdempotencyRetention == 0 {
 		c.IdempotencyRetention = idempotency.Retention

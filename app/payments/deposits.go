@@ -149,7 +149,7 @@ func (s *Service) newDeposit(ctx context.Context, tx ports.Tx, p ports.Principal
 	if _, err := s.checkCustomer(ctx, tx, p.UserID, 0); err != nil {
 		return nil, idempotent.Refuse(err)
 	}
-	level, err := s.kycLevel(ctx, p.UserID)
+	level, err := kycLevel(ctx, tx, p.UserID)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/talabin/talabin/app/auditlog"
+	"github.com/talabin/talabin/app/notices"
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/payment"
 	"github.com/talabin/talabin/ports"
@@ -126,6 +127,9 @@ func (s *Service) credit(ctx context.Context, id payment.DepositID, v ports.Veri
 		if _, err := tx.Ledger().Post(ctx, j); err != nil {
 			return fmt.Errorf("post deposit %s: %w", d.Record().Number, err)
 		}
+		if err := noticeCredited(ctx, tx, d); err != nil {
+			return err
+		}
 		return s.saveDeposit(ctx, tx, auditlog.System(now, actionDepositCredit, entityDeposit, id.String()), d)
 	})
 	if err != nil {
@@ -137,6 +141,12 @@ func (s *Service) credit(ctx context.Context, id payment.DepositID, v ports.Veri
 			"deposit", d.Record().Number, "status", d.Status(), "ref_id", v.RefID)
 	}
 	return d, nil
+}
+
+// noticeCredited tells the depositor by SMS that d was credited.
+func noticeCredited(ctx context.Context, tx ports.Tx, d *payment.Deposit) error {
+	r := d.Record()
+	return notices.Enqueue(ctx, tx, notices.Args{User: r.User, Notice: notices.DepositCredited, Reference: r.Number, Amount: r.Credited})
 }
 
 // fail marks deposit id failed for reason unless it is already final.

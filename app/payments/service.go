@@ -91,9 +91,9 @@ func (s *Service) checkCustomer(ctx context.Context, tx ports.Tx, user core.User
 	case level == 0 || !s.cfg.RequireKYC:
 		return u, nil
 	}
-	have, err := s.cfg.KYC.Level(ctx, user)
+	have, err := kycLevel(ctx, tx, user)
 	if err != nil {
-		return identity.User{}, fmt.Errorf("kyc level: %w", err)
+		return identity.User{}, err
 	}
 	if have < level {
 		return identity.User{}, &core.KYCRequiredError{RequiredLevel: level, CurrentLevel: have}
@@ -101,13 +101,13 @@ func (s *Service) checkCustomer(ctx context.Context, tx ports.Tx, user core.User
 	return u, nil
 }
 
-// kycLevel returns the caps level of user: their verification level.
-func (s *Service) kycLevel(ctx context.Context, user core.UserID) (int, error) {
-	level, err := s.cfg.KYC.Level(ctx, user)
+// kycLevel returns user's verification level, read in tx.
+func kycLevel(ctx context.Context, tx ports.Tx, user core.UserID) (int, error) {
+	profile, err := tx.KYC().Get(ctx, user)
 	if err != nil {
 		return 0, fmt.Errorf("kyc level: %w", err)
 	}
-	return level, nil
+	return profile.Level(), nil
 }
 
 // requireStaff refuses a principal that is not staff.

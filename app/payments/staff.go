@@ -69,6 +69,9 @@ func (s *Service) VerifyDeposit(ctx context.Context, p ports.Principal, id payme
 		if _, err := tx.Ledger().Post(ctx, j); err != nil {
 			return nil, false, fmt.Errorf("post deposit: %w", err)
 		}
+		if err := noticeCredited(ctx, tx, d); err != nil {
+			return nil, false, err
+		}
 		e := auditlog.Event(p, now, actionDepositCredit, entityDeposit, id.String())
 		e.Reason = reason
 		return d, false, s.saveDeposit(ctx, tx, e, d)

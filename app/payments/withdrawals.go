@@ -8,6 +8,7 @@ import (
 
 	"github.com/talabin/talabin/app/auditlog"
 	"github.com/talabin/talabin/app/idempotent"
+	"github.com/talabin/talabin/app/notices"
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/identity"
 	"github.com/talabin/talabin/core/ledger"
@@ -72,7 +73,7 @@ func (s *Service) checkWithdrawal(ctx context.Context, tx ports.Tx, user core.Us
 	if bal.Available < int64(total) {
 		return &core.InsufficientBalanceError{Asset: ledger.IRR.String(), Required: int64(total), Available: bal.Available}
 	}
-	level, err := s.kycLevel(ctx, user)
+	level, err := kycLevel(ctx, tx, user)
 	if err != nil {
 		return err
 	}
@@ -195,6 +196,9 @@ func (s *Service) moveWithdrawal(ctx context.Context, p ports.Principal, id paym
 		if err := moveHold(ctx, tx, w); err != nil {
 			return nil, false, err
 		}
+		if err := noticeWithdrawal(ctx, tx, w); err != nil {
+			return nil, false, err
+		}
 		if err := tx.Withdrawals().Save(ctx, w); err != nil {
 			return nil, false, err
 		}
@@ -202,6 +206,20 @@ func (s *Service) moveWithdrawal(ctx context.Context, p ports.Principal, id paym
 		e.Reason, e.BeforeDigest, e.AfterDigest = reason, before, withdrawalDigest(w)
 		return w, false, auditlog.Append(ctx, tx, e)
 	})
+}
+
+// noticeWithdrawal tells the user by SMS that w was paid out or rejected (not when they
+// cancelled it themselves).
+func noticeWithdrawal(ctx context.Context, tx ports.Tx, w *payment.Withdrawal) error {
+	r := w.Record()
+	switch w.Status() {
+	case payment.WithdrawalCompleted:
+		return notices.Enqueue(ctx, tx, notices.Args{User: r.User, Notice: notices.WithdrawalCompleted, Reference: r.TrackingCode, Amount: r.Amount})
+	case payment.WithdrawalRejected:
+		return notices.Enqueue(ctx, tx, notices.Args{User: r.User, Notice: notices.WithdrawalRejected, Reference: r.Number, Amount: r.Amount})
+	default:
+		return nil
+	}
 }
 
 // moveHold makes w's hold follow its new status.

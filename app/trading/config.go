@@ -1,7 +1,6 @@
 package trading
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/idempotency"
+	"github.com/talabin/talabin/core/kyc"
 	"github.com/talabin/talabin/core/pricing"
 	"github.com/talabin/talabin/core/trading"
 	"github.com/talabin/talabin/ports"
@@ -33,18 +33,6 @@ const (
 	RequiredKYCLevel = 1
 )
 
-// KYCLevels tells a user's identity verification level (API.md §3.2). Until KYC exists the
-// service uses a lookup that answers 0 for everyone.
-type KYCLevels interface {
-	// Level returns user's level: 0 (phone verified), 1 or 2.
-	Level(ctx context.Context, user core.UserID) (int, error)
-}
-
-// noKYC is the level lookup of a platform without identity verification.
-type noKYC struct{}
-
-func (noKYC) Level(context.Context, core.UserID) (int, error) { return 0, nil }
-
 // PriceSetter receives every price staff set, so that a manual feed offers it from then on
 // (adapters/pricefeed/manual's Feed implements it).
 type PriceSetter interface {
@@ -68,8 +56,9 @@ type Config struct {
 	// [RequiredKYCLevel] (403 kyc_required below it). Off by default: the web client cannot
 	// do KYC.
 	RequireKYC bool
-	// KYC looks up verification levels; nil answers 0 for everyone.
-	KYC KYCLevels
+	// TradeLimits cap what one user buys and sells per rolling day and 30 days by
+	// verification level (400 limit_exceeded beyond); zero means [kyc.DefaultTradeLimits].
+	TradeLimits kyc.TradeLimits
 	// Manual, when set, also receives every price staff set (the manual feed).
 	Manual PriceSetter
 	// Notifier, when set, announces every change of the active price or the trading state
@@ -90,8 +79,8 @@ func (c Config) withDefaults() Config {
 	if c.QuoteTTL == 0 {
 		c.QuoteTTL = trading.DefaultQuoteTTL
 	}
-	if c.KYC == nil {
-		c.KYC = noKYC{}
+	if c.TradeLimits == (kyc.TradeLimits{}) {
+		c.TradeLimits = kyc.DefaultTradeLimits()
 	}
 	if c.IdempotencyRetention == 0 {
 		c.IdempotencyRetention = idempotency.Retention

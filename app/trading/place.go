@@ -8,6 +8,7 @@ import (
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/ledger"
+	"github.com/talabin/talabin/core/payment"
 	"github.com/talabin/talabin/core/trading"
 	"github.com/talabin/talabin/ports"
 )
@@ -42,7 +43,8 @@ func (s *Service) Place(ctx context.Context, p ports.Principal, in ports.PlaceIn
 // place runs the order in tx at now. It returns the completed order; or the failed order,
 // kept, with the [*core.InsufficientBalanceError]; or a refusal made before any write.
 func (s *Service) place(ctx context.Context, tx ports.Tx, p ports.Principal, in ports.PlaceInput, now time.Time) (*trading.Order, bool, error) {
-	if err := s.checkTrader(ctx, tx, p.UserID); err != nil {
+	level, err := s.checkTrader(ctx, tx, p.UserID)
+	if err != nil {
 		return nil, false, refuse(err)
 	}
 	if err := checkOpen(ctx, tx); err != nil {
@@ -50,6 +52,10 @@ func (s *Service) place(ctx context.Context, tx ports.Tx, p ports.Principal, in 
 	}
 	terms, quoteID, err := s.priceOrder(ctx, tx, p.UserID, in, now)
 	if err != nil {
+		return nil, false, err
+	}
+	// A cap refused after a quote was redeemed rolls the redemption back with it.
+	if err := s.checkCaps(ctx, tx, p.UserID, level, terms, now); err != nil {
 		return nil, false, err
 	}
 	order, err := s.createOrder(ctx, tx, p.UserID, terms, quoteID, now)
@@ -70,31 +76,45 @@ func (s *Service) place(ctx context.Context, tx ports.Tx, p ports.Principal, in 
 
 // checkTrader refuses a user who may not trade: unknown or disabled ([core.ErrAccountDisabled]),
 // phone not verified ([core.ErrPhoneNotVerified]), or below the KYC level when it is required
-// ([*core.KYCRequiredError]).
-func (s *Service) checkTrader(ctx context.Context, tx ports.Tx, user core.UserID) error {
+// ([*core.KYCRequiredError]). It returns the user's verification level.
+func (s *Service) checkTrader(ctx context.Context, tx ports.Tx, user core.UserID) (int, error) {
 	u, err := tx.Users().Get(ctx, user)
 	if errors.Is(err, core.ErrNotFound) {
-		return core.ErrNotAuthenticated
+		return 0, core.ErrNotAuthenticated
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	switch {
 	case u.Disabled():
-		return core.ErrAccountDisabled
+		return 0, core.ErrAccountDisabled
 	case !u.PhoneVerified():
-		return core.ErrPhoneNotVerified
-	case !s.cfg.RequireKYC:
-		return nil
+		return 0, core.ErrPhoneNotVerified
 	}
-	level, err := s.cfg.KYC.Level(ctx, user)
+	profile, err := tx.KYC().Get(ctx, user)
 	if err != nil {
-		return fmt.Errorf("kyc level: %w", err)
+		return 0, fmt.Errorf("kyc level: %w", err)
 	}
-	if level < RequiredKYCLevel {
-		return &core.KYCRequiredError{RequiredLevel: RequiredKYCLevel, CurrentLevel: level}
+	level := profile.Level()
+	if s.cfg.RequireKYC && level < RequiredKYCLevel {
+		return 0, &core.KYCRequiredError{RequiredLevel: RequiredKYCLevel, CurrentLevel: level}
 	}
-	return nil
+	return level, nil
+}
+
+// checkCaps refuses an order that would take user's completed orders of its side over the
+// caps of level in the rolling day or 30 days ([*core.LimitExceededError], named
+// buy_daily_max, sell_30d_max, ...).
+func (s *Service) checkCaps(ctx context.Context, tx ports.Tx, user core.UserID, level int, terms trading.Terms, now time.Time) error {
+	caps := s.cfg.TradeLimits.Buy
+	if terms.Side == trading.Sell {
+		caps = s.cfg.TradeLimits.Sell
+	}
+	used, err := tx.Orders().Usage(ctx, user, terms.Side, now.Add(-24*time.Hour), now.Add(-30*24*time.Hour))
+	if err != nil {
+		return err
+	}
+	return payment.CheckCaps(caps, level, terms.Side.String(), used, terms.AmountIRR)
 }
 
 // priceOrder returns the terms of in and the quote that priced them (zero for a fresh

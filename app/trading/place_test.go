@@ -11,7 +11,9 @@ import (
 	apptrading "github.com/talabin/talabin/app/trading"
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/identity"
+	"github.com/talabin/talabin/core/kyc"
 	"github.com/talabin/talabin/core/ledger"
+	"github.com/talabin/talabin/core/payment"
 	"github.com/talabin/talabin/core/trading"
 	"github.com/talabin/talabin/ports"
 )
@@ -235,12 +237,13 @@ func TestPlaceGates(t *testing.T) {
 		name      string
 		configure func(*apptrading.Config)
 		verified  bool
+		level     int
 		prepare   func(t *testing.T, b *bundle)
 		want      error
 	}{
 		{name: "PhoneNotVerified", want: core.ErrPhoneNotVerified},
 		{name: "KYCRequired", verified: true, configure: func(c *apptrading.Config) { c.RequireKYC = true }, want: core.ErrKYCRequired},
-		{name: "KYCLevelMet", verified: true, configure: func(c *apptrading.Config) { c.RequireKYC, c.KYC = true, fixedKYC(1) }},
+		{name: "KYCLevelMet", verified: true, level: 1, configure: func(c *apptrading.Config) { c.RequireKYC = true }},
 		{name: "Halted", verified: true, want: core.ErrTradingHalted, prepare: func(t *testing.T, b *bundle) {
 			b.market(t)
 			_, err := b.svc.Halt(t.Context(), b.staff, "maintenance", ports.IdempotentCall{})
@@ -262,6 +265,9 @@ func TestPlaceGates(t *testing.T) {
 				b.market(t)
 			}
 			user := b.newUser(t, tt.verified)
+			if tt.level > 0 {
+				b.grantLevel(t, user, tt.level)
+			}
 			b.deposit(t, user, 2_000_000)
 			p := b.principal(user, identity.RoleUser)
 
@@ -439,4 +445,30 @@ func TestOrdersFilter(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, count)
 	require.Empty(t, sells)
+}
+
+// TestPlaceCapsByLevel: completed orders of a side count against the caps of the trader's
+// verification level over a rolling day; a higher level lifts them.
+func TestPlaceCapsByLevel(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *apptrading.Config) {
+		c.TradeLimits = kyc.DefaultTradeLimits()
+		c.TradeLimits.Buy[0] = payment.Caps{Daily: 1_500_000, Monthly: 3_000_000}
+	})
+	b.market(t)
+	p := b.trader(t, 10_000_000)
+
+	_, err := b.svc.Place(t.Context(), p, ports.PlaceInput{Request: buy(1_000_000)}, ports.IdempotentCall{})
+	require.NoError(t, err)
+	_, err = b.svc.Place(t.Context(), p, ports.PlaceInput{Request: buy(1_000_000)}, ports.IdempotentCall{})
+	var lim *core.LimitExceededError
+	require.ErrorAs(t, err, &lim)
+	require.Equal(t, "buy_daily_max", lim.Limit)
+	require.Equal(t, int64(2_000_000), lim.Actual)
+	require.Len(t, b.orders(t, p.UserID), 1, "a refused order is not kept")
+
+	b.grantLevel(t, p.UserID, 1)
+	_, err = b.svc.Place(t.Context(), p, ports.PlaceInput{Request: buy(1_000_000)}, ports.IdempotentCall{})
+	require.NoError(t, err)
+	b.requireLedgerOK(t)
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/idempotency"
 	"github.com/talabin/talabin/core/identity"
+	"github.com/talabin/talabin/core/iran"
+	"github.com/talabin/talabin/core/kyc"
 	"github.com/talabin/talabin/core/ledger"
 	"github.com/talabin/talabin/core/pricing"
 	"github.com/talabin/talabin/core/trading"
@@ -81,10 +83,25 @@ func (r *recordingSetter) Set(p pricing.Price) error {
 	return nil
 }
 
-// fixedKYC answers one level for everyone.
-type fixedKYC int
-
-func (k fixedKYC) Level(context.Context, core.UserID) (int, error) { return int(k), nil }
+// grantLevel gives user verification level 1 (the mobile inquiry matched) or 2 (staff
+// approved), as the KYC service would.
+func (b *bundle) grantLevel(t *testing.T, user core.UserID, level int) {
+	t.Helper()
+	national, err := iran.ParseNationalCode("0499370899")
+	require.NoError(t, err)
+	now := b.clock.Now()
+	b.inTx(t, func(ctx context.Context, tx ports.Tx) error {
+		p := kyc.NewProfile(user)
+		sub := kyc.Submission{FirstName: "Sara", LastName: "Ahmadi", NationalID: national,
+			BirthDate: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), TargetLevel: 1}
+		require.NoError(t, p.Submit(sub, false, nil, now))
+		require.NoError(t, p.InquiryAnswered(true, now))
+		if level > 1 {
+			require.NoError(t, p.Approve(level, b.staff.UserID, now))
+		}
+		return tx.KYC().Save(ctx, p)
+	})
+}
 
 // bundle is what the service tests share: the service over a migrated in-memory SQLite
 // store, a fake feed and a clock that moves only when told to.

@@ -96,3 +96,21 @@ func ageOn(dob, today time.Time) int {
 	}
 	return age
 }
+
+// CheckPersonalData normalises a person's first and last names and checks them with a
+// civil date of birth (1900 or later, not in the future, age at least [MinAge] on now's
+// calendar day), reporting every broken field under the names given in one
+// [*core.ValidationError]. KYC submissions use it with their own field names.
+func CheckPersonalData(firstField, first, lastField, last, dobField string, dob, now time.Time) (string, string, error) {
+	ve := core.NewValidationError()
+	first = checkName(ve, firstField, first)
+	last = checkName(ve, lastField, last)
+	if first == "" {
+		ve.Add(firstField, msgNameRequired)
+	}
+	if last == "" {
+		ve.Add(lastField, msgNameRequired)
+	}
+	checkDateOfBirth(ve, dobField, civilDate(dob), now)
+	return first, last, ve.Err()
+}

@@ -199,3 +199,19 @@ func TestUserUpdateProfileDateOfBirthWithOtherFields(t *testing.T) {
 	require.True(t, ok, "a nil DateOfBirth leaves the date as it is")
 	require.Equal(t, dob, got)
 }
+
+func TestCheckPersonalData(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	first, last, err := identity.CheckPersonalData("first_name", " علي ", "last_name", "كريمي", "birth_date",
+		time.Date(1990, 3, 21, 0, 0, 0, 0, time.UTC), now)
+	require.NoError(t, err)
+	require.Equal(t, "علی", first)
+	require.Equal(t, "کریمی", last)
+
+	_, _, err = identity.CheckPersonalData("first_name", "", "last_name", "\x00", "birth_date",
+		time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), now)
+	var ve *core.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.ElementsMatch(t, []string{"first_name", "last_name", "birth_date"}, ve.FieldNames())
+}

@@ -25,6 +25,7 @@ const (
 const (
 	msgNameTooLong   = "Ensure this field has no more than 100 characters."
 	msgNameInvalid   = "This field contains characters that are not allowed."
+	msgNameRequired  = "This field is required."
 	msgEmailInvalid  = "Enter a valid email address."
 	msgMobileInvalid = "Enter a valid Iranian mobile number."
 )

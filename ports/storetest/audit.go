@@ -2,26 +2,44 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/core/audit"
 	"github.com/talabin/talabin/ports"
 )
 
-// appendAudit stores e and returns it with its id.
+// appendAudit stores e and returns it as stored: with its id, its time to the microsecond
+// and its links, which must chain it after the event before it.
 func (b *bundle) appendAudit(t *testing.T, e ports.AuditEvent) ports.AuditEvent {
 	t.Helper()
+	var id int64
 	b.inTx(t, func(ctx context.Context, tx ports.Tx) error {
 		var err error
-		e.ID, err = tx.Audit().Append(ctx, e)
+		id, err = tx.Audit().Append(ctx, e)
 		return err
 	})
-	require.Positive(t, e.ID)
-	return e
+	require.Positive(t, id)
+	var stored []ports.AuditEvent
+	b.snapshot(t, func(ctx context.Context, tx ports.Tx) error {
+		var err error
+		stored, err = tx.Audit().Chain(ctx, id-1, 1)
+		return err
+	})
+	require.Len(t, stored, 1)
+	got := stored[0]
+	want := e
+	want.ID, want.At, want.PrevHash, want.Hash = id, e.At.UTC().Truncate(time.Microsecond), got.PrevHash, got.Hash
+	require.Equal(t, want, got, "the event as stored")
+	require.Equal(t, audit.Link(got.PrevHash, got.Entry()), got.Hash)
+	return got
 }
 
 // listAudit reads one page of the audit log in a snapshot.
@@ -36,6 +54,55 @@ func (b *bundle) listAudit(t *testing.T, f ports.AuditFilter, offset, limit int)
 	})
 	return events, total
 }
+
+// auditChain reads the whole audit log in id order, pageSize events at a time, in one
+// snapshot.
+func (b *bundle) auditChain(t *testing.T, pageSize int) []ports.AuditEvent {
+	t.Helper()
+	var all []ports.AuditEvent
+	b.snapshot(t, func(ctx context.Context, tx ports.Tx) error {
+		all = nil
+		var after int64
+		for {
+			page, err := tx.Audit().Chain(ctx, after, pageSize)
+			if err != nil {
+				return err
+			}
+			require.LessOrEqual(t, len(page), pageSize)
+			if len(page) == 0 {
+				return nil
+			}
+			all = append(all, page...)
+			after = page[len(page)-1].ID
+		}
+	})
+	return all
+}
+
+// requireChained checks that events, the whole log in id order, form one chain: the first
+// follows the zero hash, every other follows the one before it (no fork, no gap), and every
+// hash recomputes.
+func requireChained(t *testing.T, events []ports.AuditEvent) {
+	t.Helper()
+	var prev audit.Hash
+	for i, e := range events {
+		if i > 0 {
+			require.Greater(t, e.ID, events[i-1].ID, "id order")
+		}
+		require.Equal(t, prev, e.PrevHash, "prev hash of event %d", e.ID)
+		require.False(t, e.Hash.IsZero(), "event %d has a hash", e.ID)
+		require.Equal(t, audit.Link(e.PrevHash, e.Entry()), e.Hash, "hash of event %d", e.ID)
+		prev = e.Hash
+	}
+	sealed := make([]audit.Sealed, 0, len(events))
+	for _, e := range events {
+		sealed = append(sealed, e.Sealed())
+	}
+	require.NoError(t, audit.Verify(sealed))
+}
+
+// errRollBack rolls a test transaction back.
+var errRollBack = errors.New("storetest: roll back")
 
 func auditCases() []testCase {
 	return []testCase{
@@ -103,6 +170,108 @@ func auditCases() []testCase {
 				})
 				require.ErrorIs(t, err, core.ErrInvalidInput, name)
 			}
+			require.Empty(t, b.auditChain(t, 10), "nothing was appended")
+		}},
+		{"AuditChainAcrossTransactions", func(t *testing.T, b *bundle) {
+			user := b.newUser(t)
+			// Nanoseconds, which the stores drop: the hash covers the stored time.
+			first := b.appendAudit(t, ports.AuditEvent{
+				At: b.now.Add(123_456_789), ActorID: user, ActorRole: "user", Action: "order.place",
+				Entity: "order", EntityID: "1", IP: "203.0.113.7", UserAgent: "Mozilla/5.0", RequestID: "req-1",
+			})
+			require.True(t, first.PrevHash.IsZero(), "the first event follows the zero hash")
+			second := b.appendAudit(t, ports.AuditEvent{At: b.now, Action: "trading.halt", Reason: "maintenance"})
+			require.Equal(t, first.Hash, second.PrevHash)
+			// Two events in one transaction chain one after the other.
+			b.inTx(t, func(ctx context.Context, tx ports.Tx) error {
+				for i := range 2 {
+					if _, err := tx.Audit().Append(ctx, ports.AuditEvent{At: b.now, Action: "price.set", EntityID: fmt.Sprint(i)}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			b.appendAudit(t, ports.AuditEvent{At: b.now.In(time.FixedZone("IRST", 12600)), Action: "trading.resume"})
+			chain := b.auditChain(t, 10)
+			require.Len(t, chain, 5)
+			require.Equal(t, []ports.AuditEvent{first, second}, chain[:2])
+			requireChained(t, chain)
+			listed, total := b.listAudit(t, ports.AuditFilter{}, 0, 10)
+			require.Equal(t, 5, total)
+			require.ElementsMatch(t, chain, listed, "List hands out the links too")
+		}},
+		{"AuditChainSkipsRolledBackAppends", func(t *testing.T, b *bundle) {
+			kept := b.appendAudit(t, ports.AuditEvent{At: b.now, Action: "price.set"})
+			err := b.store.InTx(t.Context(), func(ctx context.Context, tx ports.Tx) error {
+				if _, err := tx.Audit().Append(ctx, ports.AuditEvent{At: b.now, Action: "trading.halt"}); err != nil {
+					return err
+				}
+				return errRollBack
+			})
+			require.ErrorIs(t, err, errRollBack)
+			next := b.appendAudit(t, ports.AuditEvent{At: b.now, Action: "trading.resume"})
+			require.Equal(t, kept.Hash, next.PrevHash, "the rolled-back event left no gap in the chain")
+			requireChained(t, b.auditChain(t, 10))
+		}},
+		{"AuditChainParallelAppends", func(t *testing.T, b *bundle) {
+			// 8 goroutines, each running 4 transactions that append one or two events; every
+			// third transaction rolls back. The chain must come out whole: one event after
+			// another in id order, no two following the same one.
+			const goroutines, txs = 8, 4
+			var committed atomic.Int64
+			wins := race(t, goroutines, func(g int) error {
+				for i := range txs {
+					events := 1 + (g+i)%2
+					err := b.store.InTx(t.Context(), func(ctx context.Context, tx ports.Tx) error {
+						for k := range events {
+							e := ports.AuditEvent{At: b.now, Action: "order.place", Entity: "order", EntityID: fmt.Sprintf("%d-%d-%d", g, i, k)}
+							if _, err := tx.Audit().Append(ctx, e); err != nil {
+								return err
+							}
+						}
+						if (g*txs+i)%3 == 0 {
+							return errRollBack
+						}
+						return nil
+					})
+					switch {
+					case errors.Is(err, errRollBack):
+					case err != nil:
+						return err
+					default:
+						committed.Add(int64(events))
+					}
+				}
+				return nil
+			})
+			require.EqualValues(t, goroutines, wins)
+			chain := b.auditChain(t, 7)
+			require.Len(t, chain, int(committed.Load()))
+			requireChained(t, chain)
+		}},
+		{"AuditChainPages", func(t *testing.T, b *bundle) {
+			var appended []ports.AuditEvent
+			for i := range 5 {
+				appended = append(appended, b.appendAudit(t, ports.AuditEvent{At: b.now, Action: "price.set", EntityID: fmt.Sprint(i)}))
+			}
+			for _, size := range []int{1, 2, 5, 6} {
+				require.Equal(t, appended, b.auditChain(t, size), "pages of %d", size)
+			}
+			last := appended[len(appended)-1].ID
+			b.snapshot(t, func(ctx context.Context, tx ports.Tx) error {
+				after, err := tx.Audit().Chain(ctx, appended[1].ID, 2)
+				require.NoError(t, err)
+				require.Equal(t, appended[2:4], after)
+				none, err := tx.Audit().Chain(ctx, last, 10)
+				require.NoError(t, err)
+				require.Empty(t, none)
+				none, err = tx.Audit().Chain(ctx, 0, 0)
+				require.NoError(t, err)
+				require.Empty(t, none, "a zero limit returns none")
+				_, err = tx.Audit().Chain(ctx, 0, -1)
+				require.ErrorIs(t, err, core.ErrInvalidInput)
+				return nil
+			})
 		}},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/core/payment"
 	"github.com/talabin/talabin/core/trading"
 	"github.com/talabin/talabin/ports"
 )
@@ -223,6 +224,37 @@ func orderCases() []testCase {
 				SoldGold:   sell.Gold,
 			}, got)
 			require.Equal(t, ports.OrderSummary{}, empty)
+		}},
+		{"OrderUsage", func(t *testing.T, b *bundle) {
+			u := b.newUser(t)
+			_, buy1 := buyTerms(t, 1_000_000)
+			_, buy2 := buyTerms(t, 2_500_000)
+			_, sell := sellGoldTerms(t, 300_000)
+			complete := func(terms trading.Terms, at time.Time) {
+				o := b.createOrder(t, newOrder(t, u, terms, "", at))
+				require.NoError(t, o.Complete(at))
+				b.saveOrder(t, o)
+			}
+			complete(buy1, b.now.Add(-40*24*time.Hour)) // outside both windows
+			complete(buy2, b.now.Add(-2*24*time.Hour))  // in the 30 days only
+			complete(buy1, b.now.Add(-time.Hour))       // in both
+			complete(sell, b.now.Add(-time.Hour))       // the other side
+			failed := b.createOrder(t, newOrder(t, u, buy2, "", b.now))
+			require.NoError(t, failed.Fail("insufficient balance"))
+			b.saveOrder(t, failed)
+
+			var buys, sells payment.Usage
+			b.snapshot(t, func(ctx context.Context, tx ports.Tx) error {
+				var err error
+				day, month := b.now.Add(-24*time.Hour), b.now.Add(-30*24*time.Hour)
+				if buys, err = tx.Orders().Usage(ctx, u, trading.Buy, day, month); err != nil {
+					return err
+				}
+				sells, err = tx.Orders().Usage(ctx, u, trading.Sell, day, month)
+				return err
+			})
+			require.Equal(t, payment.Usage{Day: buy1.AmountIRR, Month: buy1.AmountIRR + buy2.AmountIRR}, buys)
+			require.Equal(t, payment.Usage{Day: sell.AmountIRR, Month: sell.AmountIRR}, sells)
 		}},
 	}
 }

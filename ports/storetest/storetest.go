@@ -66,6 +66,8 @@ func cases() []testCase {
 	all = append(all, bankAccountCases()...)
 	all = append(all, depositCases()...)
 	all = append(all, withdrawalCases()...)
+	all = append(all, kycCases()...)
+	all = append(all, documentCases()...)
 	return all
 }
 

@@ -65,3 +65,13 @@ SELECT
     coalesce(sum(gold) FILTER (WHERE side = 'sell'), 0)::bigint AS sold_gold
 FROM orders
 WHERE user_id = @user_id::bigint AND status = 'completed';
+
+-- name: OrderUsage :one
+-- OrderUsage sums the amounts (before fees) of a user's completed orders of one side created
+-- at or after day_start and at or after month_start: the trading caps.
+SELECT
+    coalesce(sum(amount_irr) FILTER (WHERE created_at >= @day_start::timestamptz), 0)::bigint AS day,
+    coalesce(sum(amount_irr) FILTER (WHERE created_at >= @month_start::timestamptz), 0)::bigint AS month
+FROM orders
+WHERE user_id = @user_id::bigint AND side = @side::text AND status = 'completed'
+    AND created_at >= least(@day_start::timestamptz, @month_start::timestamptz);

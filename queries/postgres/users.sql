@@ -48,3 +48,35 @@ SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
     phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
 FROM users
 WHERE phone = @phone::text;
+
+-- name: UserSearch :many
+-- UserSearch returns one page of the users that match every filter given, newest first (ties
+-- by id descending): the id match_id (0 does not filter), the case-insensitive LIKE pattern
+-- (escaped with '\') in the phone, the names or the email ('' does not filter), and disabled
+-- or enabled users only (NULL does not filter).
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
+FROM users
+WHERE (@match_id::bigint = 0 OR id = @match_id::bigint)
+    AND (@pattern::text = ''
+        OR phone ILIKE @pattern::text ESCAPE '\'
+        OR first_name ILIKE @pattern::text ESCAPE '\'
+        OR last_name ILIKE @pattern::text ESCAPE '\'
+        OR email ILIKE @pattern::text ESCAPE '\')
+    AND (sqlc.narg('disabled')::boolean IS NULL
+        OR (disabled_at IS NOT NULL) = sqlc.narg('disabled')::boolean)
+ORDER BY created_at DESC, id DESC
+LIMIT @page_limit::bigint OFFSET @page_offset::bigint;
+
+-- name: UserSearchCount :one
+-- UserSearchCount counts the users UserSearch matches.
+SELECT count(*)::bigint AS users
+FROM users
+WHERE (@match_id::bigint = 0 OR id = @match_id::bigint)
+    AND (@pattern::text = ''
+        OR phone ILIKE @pattern::text ESCAPE '\'
+        OR first_name ILIKE @pattern::text ESCAPE '\'
+        OR last_name ILIKE @pattern::text ESCAPE '\'
+        OR email ILIKE @pattern::text ESCAPE '\')
+    AND (sqlc.narg('disabled')::boolean IS NULL
+        OR (disabled_at IS NOT NULL) = sqlc.narg('disabled')::boolean);

@@ -1,18 +1,23 @@
--- name: AuditInsert :one
+-- name: AuditChainHead :one
+-- The last event, which the next one follows: its id and its hash (NULL when it predates the
+-- chain). Run in the write transaction, which SQLite's single writer keeps to itself until it
+-- ends.
+SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1;
+
+-- name: AuditInsert :exec
 INSERT INTO audit_events (
-    at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent, request_id,
-    before_digest, after_digest
+    id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent, request_id,
+    before_digest, after_digest, prev_hash, hash
 ) VALUES (
-    @at, @actor_id, @actor_role, @action, @entity, @entity_id, @reason, @ip, @user_agent,
-    @request_id, @before_digest, @after_digest
-)
-RETURNING id;
+    @id, @at, @actor_id, @actor_role, @action, @entity, @entity_id, @reason, @ip, @user_agent,
+    @request_id, @before_digest, @after_digest, @prev_hash, @hash
+);
 
 -- name: AuditList :many
 -- One page of the events that match every filter (an empty text or a zero actor does not
 -- filter; the store passes the widest times when there is no bound), newest first.
 SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
-    request_id, before_digest, after_digest
+    request_id, before_digest, after_digest, prev_hash, hash
 FROM audit_events
 WHERE (CAST(@actor_id AS INTEGER) = 0 OR actor_id = @actor_id)
     AND (CAST(@action AS TEXT) = '' OR action = @action)
@@ -29,3 +34,12 @@ WHERE (CAST(@actor_id AS INTEGER) = 0 OR actor_id = @actor_id)
     AND (CAST(@entity AS TEXT) = '' OR entity = @entity)
     AND (CAST(@entity_id AS TEXT) = '' OR entity_id = @entity_id)
     AND at >= @from_time AND at < @to_time;
+
+-- name: AuditChain :many
+-- Up to page_limit events with ids above after_id, in id order.
+SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
+    request_id, before_digest, after_digest, prev_hash, hash
+FROM audit_events
+WHERE id > @after_id
+ORDER BY id
+LIMIT @page_limit;

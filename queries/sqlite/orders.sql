@@ -53,3 +53,13 @@ SELECT
     CAST(COALESCE(SUM(CASE WHEN side = 'sell' THEN gold END), 0) AS INTEGER) AS sold_gold
 FROM orders
 WHERE user_id = @user_id AND status = 'completed';
+
+-- name: OrderUsage :one
+-- Sums the amounts (before fees) of a user's completed orders of one side created at or after
+-- day_start and at or after month_start: the trading caps.
+SELECT
+    CAST(COALESCE(SUM(CASE WHEN created_at >= @day_start THEN amount_irr END), 0) AS INTEGER) AS day,
+    CAST(COALESCE(SUM(CASE WHEN created_at >= @month_start THEN amount_irr END), 0) AS INTEGER) AS month
+FROM orders
+WHERE user_id = @user_id AND side = @side AND status = 'completed'
+    AND created_at >= min(@day_start, @month_start);

@@ -1,6 +1,7 @@
-// Package fake is the development [ports.OwnershipInquiry]: it asks no bank. Every Sheba
-// belongs to whoever asks, except those registered with [Inquiry.SetOwner], which belong to
-// that national id only; [Inquiry.FailNext] makes it unavailable for a number of calls. So a
+// Package fake is the development [ports.OwnershipInquiry] and [ports.MobileInquiry]: it asks
+// no bank and no Shahkar. Every Sheba and every mobile number belongs to whoever asks, except
+// those registered with [Inquiry.SetOwner] or [Inquiry.SetMobileOwner], which belong to that
+// national id only; [Inquiry.FailNext] makes it unavailable for a number of calls. So a
 // developer can verify bank accounts offline, and service tests can script a mismatch or an
 // outage. It checks its arguments as a real inquiry service would.
 package fake
@@ -19,17 +20,21 @@ import (
 // Inquiry answers ownership inquiries from memory. Build it with [New]; it is safe for
 // concurrent use.
 type Inquiry struct {
-	mu     sync.Mutex
-	owners map[iran.Sheba]string // Sheba → national id
-	fail   int                   // calls left to fail
-	calls  int
+	mu      sync.Mutex
+	owners  map[iran.Sheba]string  // Sheba → national id
+	mobiles map[iran.Mobile]string // mobile → national id
+	fail    int                    // calls left to fail
+	calls   int
 }
 
-var _ ports.OwnershipInquiry = (*Inquiry)(nil)
+var (
+	_ ports.OwnershipInquiry = (*Inquiry)(nil)
+	_ ports.MobileInquiry    = (*Inquiry)(nil)
+)
 
 // New returns an inquiry under which every Sheba belongs to whoever asks.
 func New() *Inquiry {
-	return &Inquiry{owners: map[iran.Sheba]string{}}
+	return &Inquiry{owners: map[iran.Sheba]string{}, mobiles: map[iran.Mobile]string{}}
 }
 
 // SetOwner makes sheba belong to the person with nationalID only, replacing an earlier owner.
@@ -103,4 +108,36 @@ func checkArgs(sheba iran.Sheba, nationalID string, allowEmpty bool) error {
 		return fmt.Errorf("fake inquiry: %w: national id must be ten ascii digits", iran.ErrInvalidNationalCode)
 	}
 	return nil
+}
+
+// SetMobileOwner makes mobile registered to nationalID only, replacing an earlier owner.
+func (q *Inquiry) SetMobileOwner(mobile iran.Mobile, nationalID iran.NationalCode) error {
+	if mobile.IsZero() || nationalID.IsZero() {
+		return fmt.Errorf("fake inquiry: %w: mobile and national id are required", core.ErrInvalidInput)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.mobiles[mobile] = nationalID.String()
+	return nil
+}
+
+// MobileOwner reports whether mobile is registered to nationalID: always, unless
+// [Inquiry.SetMobileOwner] gave it another owner. Zero arguments read as
+// [core.ErrInvalidInput]; scripted failures ([Inquiry.FailNext]) apply as for ShebaOwner.
+func (q *Inquiry) MobileOwner(ctx context.Context, mobile iran.Mobile, nationalID iran.NationalCode) (bool, error) {
+	if mobile.IsZero() || nationalID.IsZero() {
+		return false, fmt.Errorf("fake inquiry: %w: mobile and national id are required", core.ErrInvalidInput)
+	}
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("fake inquiry: %w", err)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.calls++
+	if q.fail > 0 {
+		q.fail--
+		return false, fmt.Errorf("fake inquiry: %w: scripted failure", core.ErrInquiryUnavailable)
+	}
+	owner, registered := q.mobiles[mobile]
+	return !registered || owner == nationalID.String(), nil
 }

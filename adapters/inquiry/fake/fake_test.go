@@ -159,3 +159,33 @@ func TestContextEnded(t *testing.T) {
 	require.NotErrorIs(t, err, core.ErrInquiryUnavailable)
 	require.Zero(t, q.Calls())
 }
+
+func TestMobileOwner(t *testing.T) {
+	t.Parallel()
+	q := fake.New()
+	mobile, err := iran.ParseMobile("09121234567")
+	require.NoError(t, err)
+	other, err := iran.ParseMobile("09351234567")
+	require.NoError(t, err)
+	id, err := iran.ParseNationalCode(alice)
+	require.NoError(t, err)
+	bob, err := iran.ParseNationalCode("0013542419")
+	require.NoError(t, err)
+	require.NoError(t, q.SetMobileOwner(mobile, bob))
+
+	owns, err := q.MobileOwner(t.Context(), other, id)
+	require.NoError(t, err)
+	require.True(t, owns, "an unregistered number belongs to whoever asks")
+	owns, err = q.MobileOwner(t.Context(), mobile, id)
+	require.NoError(t, err)
+	require.False(t, owns)
+	owns, err = q.MobileOwner(t.Context(), mobile, bob)
+	require.NoError(t, err)
+	require.True(t, owns)
+
+	_, err = q.MobileOwner(t.Context(), iran.Mobile{}, id)
+	require.ErrorIs(t, err, core.ErrInvalidInput)
+	q.FailNext(1)
+	_, err = q.MobileOwner(t.Context(), mobile, bob)
+	require.ErrorIs(t, err, core.ErrInquiryUnavailable)
+}

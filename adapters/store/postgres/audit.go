@@ -3,9 +3,11 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/talabin/talabin/adapters/store/postgres/internal/dbsqlc"
 	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/core/audit"
 	"github.com/talabin/talabin/ports"
 )
 
@@ -15,13 +17,39 @@ var _ ports.AuditRepository = auditRepository{}
 // append-only) in one transaction.
 type auditRepository struct{ tx *tx }
 
-// Append stores e and returns its id. An event without a time or an action returns an error
-// wrapping [core.ErrInvalidInput].
+// auditChainLock is the key of the transaction advisory lock that serializes the appenders of
+// the audit log, so that each chains its event after the last one committed.
+const auditChainLock = 0x7461_6c61_6269_6e02
+
+// Append stores e, chained after the last event, and returns its id. An event without a time
+// or an action returns an error wrapping [core.ErrInvalidInput].
+//
+// It takes the chain's advisory lock, which is held until the transaction commits or rolls
+// back: every other appender waits from its Append until then, so callers append late in
+// their transactions. Holding it, a new statement (whose READ COMMITTED snapshot is taken
+// after the lock was granted) draws the id and reads the last event's hash; the event is
+// hashed with both and inserted. Ids are thus drawn in chain order; a rolled-back append
+// leaves a gap in the ids, never in the chain.
 func (r auditRepository) Append(ctx context.Context, e ports.AuditEvent) (int64, error) {
 	if e.At.IsZero() || e.Action == "" {
 		return 0, fmt.Errorf("%w: postgres: an audit event needs a time and an action", core.ErrInvalidInput)
 	}
+	if err := r.tx.q().AuditChainLock(ctx, r.tx, auditChainLock); err != nil {
+		return 0, fmt.Errorf("postgres: lock the audit chain: %w", interpretError(err))
+	}
+	next, err := r.tx.q().AuditChainNext(ctx, r.tx)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: read the audit chain: %w", interpretError(err))
+	}
+	prev, err := audit.HashFromBytes(next.PrevHash)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: the last audit event: %w", err)
+	}
+	// The hash covers the event as stored: timestamptz keeps microseconds.
+	e.ID, e.At = next.ID, time.UnixMicro(e.At.UnixMicro()).UTC()
+	hash := audit.Link(prev, e.Entry())
 	params := dbsqlc.AuditInsertParams{
+		ID:           e.ID,
 		At:           e.At,
 		ActorRole:    e.ActorRole,
 		Action:       e.Action,
@@ -33,16 +61,17 @@ func (r auditRepository) Append(ctx context.Context, e ports.AuditEvent) (int64,
 		RequestID:    e.RequestID,
 		BeforeDigest: e.BeforeDigest,
 		AfterDigest:  e.AfterDigest,
+		PrevHash:     prev[:],
+		Hash:         hash[:],
 	}
 	if e.ActorID != 0 {
 		actor := int64(e.ActorID)
 		params.ActorID = &actor
 	}
-	id, err := r.tx.q().AuditInsert(ctx, r.tx, params)
-	if err != nil {
+	if err := r.tx.q().AuditInsert(ctx, r.tx, params); err != nil {
 		return 0, fmt.Errorf("postgres: append %s audit event: %w", e.Action, interpretError(err))
 	}
-	return id, nil
+	return e.ID, nil
 }
 
 // List returns one page of the events matching f, newest first (ties by id descending), and
@@ -76,15 +105,50 @@ func (r auditRepository) List(ctx context.Context, f ports.AuditFilter, offset, 
 	if err != nil {
 		return nil, 0, fmt.Errorf("postgres: count audit events: %w", interpretError(err))
 	}
-	out := make([]ports.AuditEvent, 0, len(rows))
-	for _, row := range rows {
-		out = append(out, auditEventFromRow(row))
+	out, err := auditEventsFromRows(rows)
+	if err != nil {
+		return nil, 0, err
 	}
 	return out, int(n), nil
 }
 
-// auditEventFromRow converts an audit_events row; its time is handed out in UTC.
-func auditEventFromRow(row dbsqlc.AuditEvent) ports.AuditEvent {
+// Chain returns up to limit events with ids above afterID, in id order.
+func (r auditRepository) Chain(ctx context.Context, afterID int64, limit int) ([]ports.AuditEvent, error) {
+	if err := checkPage(0, limit); err != nil {
+		return nil, err
+	}
+	rows, err := r.tx.q().AuditChain(ctx, r.tx, dbsqlc.AuditChainParams{AfterID: afterID, PageLimit: int64(limit)})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read the audit chain: %w", interpretError(err))
+	}
+	return auditEventsFromRows(rows)
+}
+
+// auditEventsFromRows converts audit_events rows.
+func auditEventsFromRows(rows []dbsqlc.AuditEvent) ([]ports.AuditEvent, error) {
+	out := make([]ports.AuditEvent, 0, len(rows))
+	for _, row := range rows {
+		e, err := auditEventFromRow(row)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// auditEventFromRow converts an audit_events row; its time is handed out in UTC. A stored
+// hash of the wrong length (possible only behind the schema's back) returns an error naming
+// the event.
+func auditEventFromRow(row dbsqlc.AuditEvent) (ports.AuditEvent, error) {
+	prev, err := audit.HashFromBytes(row.PrevHash)
+	if err != nil {
+		return ports.AuditEvent{}, fmt.Errorf("postgres: audit event %d: prev hash: %w", row.ID, err)
+	}
+	hash, err := audit.HashFromBytes(row.Hash)
+	if err != nil {
+		return ports.AuditEvent{}, fmt.Errorf("postgres: audit event %d: hash: %w", row.ID, err)
+	}
 	e := ports.AuditEvent{
 		ID:           row.ID,
 		At:           row.At.UTC(),
@@ -98,9 +162,11 @@ func auditEventFromRow(row dbsqlc.AuditEvent) ports.AuditEvent {
 		RequestID:    row.RequestID,
 		BeforeDigest: row.BeforeDigest,
 		AfterDigest:  row.AfterDigest,
+		PrevHash:     prev,
+		Hash:         hash,
 	}
 	if row.ActorID != nil {
 		e.ActorID = core.UserID(*row.ActorID)
 	}
-	return e
+	return e, nil
 }

@@ -3,9 +3,11 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/talabin/talabin/adapters/store/postgres/internal/dbsqlc"
 	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/core/payment"
 	"github.com/talabin/talabin/core/trading"
 	"github.com/talabin/talabin/ports"
 )
@@ -177,4 +179,16 @@ func orderFromRow(row dbsqlc.Order) (*trading.Order, error) {
 		rec.QuoteID = trading.QuoteID(*row.QuoteID)
 	}
 	return trading.RehydrateOrder(rec), nil
+}
+
+// Usage sums the amounts of user's completed orders of side created since dayStart and
+// monthStart.
+func (r orderRepository) Usage(ctx context.Context, user core.UserID, side trading.Side, dayStart, monthStart time.Time) (payment.Usage, error) {
+	row, err := r.tx.q().OrderUsage(ctx, r.tx, dbsqlc.OrderUsageParams{
+		UserID: int64(user), Side: side.String(), DayStart: dayStart, MonthStart: monthStart,
+	})
+	if err != nil {
+		return payment.Usage{}, fmt.Errorf("postgres: order usage of user %d: %w", user, interpretError(err))
+	}
+	return payment.Usage{Day: core.Rial(row.Day), Month: core.Rial(row.Month)}, nil
 }

@@ -79,6 +79,12 @@ func (t *tx) Withdrawals() ports.WithdrawalRepository { return withdrawalReposit
 // BankAccounts returns the bank account repository of the transaction.
 func (t *tx) BankAccounts() ports.BankAccountRepository { return bankAccountRepository{t} }
 
+// KYC returns the verification profile repository of the transaction.
+func (t *tx) KYC() ports.KYCRepository { return kycRepository{t} }
+
+// Documents returns the identity document repository of the transaction.
+func (t *tx) Documents() ports.DocumentRepository { return documentRepository{t} }
+
 // Exec runs a statement in the transaction.
 func (t *tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if t.done {

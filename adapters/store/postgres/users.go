@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -100,6 +102,74 @@ func (r userRepository) GetByPhone(ctx context.Context, phone string) (identity.
 		return identity.User{}, fmt.Errorf("postgres: get user by phone: %w", interpretError(err))
 	}
 	return userFromRow(row)
+}
+
+// Search returns one page of the users matching f, newest first (ties by id descending), and
+// how many match. The query matches the id it names when it is all digits, else a
+// case-insensitive substring (ILIKE) of the phone, the names or the email; a negative offset
+// or limit returns an error wrapping [core.ErrInvalidInput].
+func (r userRepository) Search(ctx context.Context, f ports.UserFilter, offset, limit int) ([]identity.User, int, error) {
+	if err := checkPage(offset, limit); err != nil {
+		return nil, 0, err
+	}
+	id, pattern := searchTerms(f.Query)
+	count := dbsqlc.UserSearchCountParams{Pattern: pattern, MatchID: id, Disabled: f.Disabled}
+	rows, err := r.tx.q().UserSearch(ctx, r.tx, dbsqlc.UserSearchParams{
+		Pattern:    count.Pattern,
+		MatchID:    count.MatchID,
+		Disabled:   count.Disabled,
+		PageOffset: int64(offset),
+		PageLimit:  int64(limit),
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: search users: %w", interpretError(err))
+	}
+	n, err := r.tx.q().UserSearchCount(ctx, r.tx, count)
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: count users: %w", interpretError(err))
+	}
+	users := make([]identity.User, 0, len(rows))
+	for _, row := range rows {
+		u, err := userFromRow(row)
+		if err != nil {
+			return nil, 0, err
+		}
+		users = append(users, u)
+	}
+	return users, int(n), nil
+}
+
+// searchTerms reads the query of a [ports.UserFilter]. A query that is all digits after
+// [core.NormalizeDigits] names an id: id is it (-1, which no user has, when it cannot be one)
+// and pattern is "". Any other query is a LIKE pattern of a substring, with LIKE's wildcards
+// and escape character escaped so that the staff's text matches literally, and id is 0. No
+// query is (0, "").
+func searchTerms(query string) (id int64, pattern string) {
+	text := strings.TrimSpace(query)
+	if text == "" {
+		return 0, ""
+	}
+	if digits := core.NormalizeDigits(text); digits != "" && isDigits(digits) {
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil || n <= 0 {
+			return -1, ""
+		}
+		return n, ""
+	}
+	return 0, "%" + likeEscaper.Replace(text) + "%"
+}
+
+// likeEscaper escapes LIKE's wildcards and its escape character, the backslash (ESCAPE '\').
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// isDigits reports whether s has only ASCII digits.
+func isDigits(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // userFromRow converts a users row; times are handed out in UTC, the date of birth at

@@ -2,10 +2,13 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/talabin/talabin/adapters/store/sqlite/internal/dbsqlc"
 	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/core/audit"
 	"github.com/talabin/talabin/ports"
 )
 
@@ -15,13 +18,34 @@ type auditRepository struct{ t *tx }
 
 var _ ports.AuditRepository = auditRepository{}
 
-// Append stores e and returns its id. An event without a time or an action returns an error
-// wrapping [core.ErrInvalidInput].
+// Append stores e, chained after the last event, and returns its id. An event without a time
+// or an action returns an error wrapping [core.ErrInvalidInput].
+//
+// The store's transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE) and
+// hold it until they end, so reading the last event and inserting after it cannot interleave
+// with another appender: the event takes the next id and the last event's hash as its prev.
 func (r auditRepository) Append(ctx context.Context, e ports.AuditEvent) (int64, error) {
 	if e.At.IsZero() || e.Action == "" {
 		return 0, fmt.Errorf("%w: sqlite: an audit event needs a time and an action", core.ErrInvalidInput)
 	}
+	var prev audit.Hash
+	e.ID = 1
+	head, err := r.t.q.AuditChainHead(ctx, r.t.db)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return 0, fmt.Errorf("read the audit chain: %w", interpretError(err))
+	default:
+		if prev, err = audit.HashFromBytes(head.Hash); err != nil {
+			return 0, fmt.Errorf("audit event %d: %w", head.ID, err)
+		}
+		e.ID = head.ID + 1
+	}
+	// The hash covers the event as stored: Unix microseconds.
+	e.At = timeFromMicros(e.At.UnixMicro())
+	hash := audit.Link(prev, e.Entry())
 	params := dbsqlc.AuditInsertParams{
+		ID:           e.ID,
 		At:           e.At.UnixMicro(),
 		ActorRole:    e.ActorRole,
 		Action:       e.Action,
@@ -33,16 +57,17 @@ func (r auditRepository) Append(ctx context.Context, e ports.AuditEvent) (int64,
 		RequestID:    e.RequestID,
 		BeforeDigest: e.BeforeDigest,
 		AfterDigest:  e.AfterDigest,
+		PrevHash:     prev[:],
+		Hash:         hash[:],
 	}
 	if e.ActorID != 0 {
 		actor := int64(e.ActorID)
 		params.ActorID = &actor
 	}
-	id, err := r.t.q.AuditInsert(ctx, r.t.db, params)
-	if err != nil {
+	if err := r.t.q.AuditInsert(ctx, r.t.db, params); err != nil {
 		return 0, fmt.Errorf("append %s audit event: %w", e.Action, interpretError(err))
 	}
-	return id, nil
+	return e.ID, nil
 }
 
 // List returns one page of the events matching f, newest first (ties by id descending), and
@@ -76,8 +101,38 @@ func (r auditRepository) List(ctx context.Context, f ports.AuditFilter, offset, 
 	if err != nil {
 		return nil, 0, fmt.Errorf("count audit events: %w", interpretError(err))
 	}
+	out, err := auditEventsFromRows(rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, int(n), nil
+}
+
+// Chain returns up to limit events with ids above afterID, in id order.
+func (r auditRepository) Chain(ctx context.Context, afterID int64, limit int) ([]ports.AuditEvent, error) {
+	if err := checkPage(0, limit); err != nil {
+		return nil, err
+	}
+	rows, err := r.t.q.AuditChain(ctx, r.t.db, dbsqlc.AuditChainParams{AfterID: afterID, PageLimit: int64(limit)})
+	if err != nil {
+		return nil, fmt.Errorf("read the audit chain: %w", interpretError(err))
+	}
+	return auditEventsFromRows(rows)
+}
+
+// auditEventsFromRows converts audit_events rows; a stored hash of the wrong length (possible
+// only behind the schema's back) returns an error naming the event.
+func auditEventsFromRows(rows []dbsqlc.AuditEvent) ([]ports.AuditEvent, error) {
 	out := make([]ports.AuditEvent, 0, len(rows))
 	for _, row := range rows {
+		prev, err := audit.HashFromBytes(row.PrevHash)
+		if err != nil {
+			return nil, fmt.Errorf("audit event %d: prev hash: %w", row.ID, err)
+		}
+		hash, err := audit.HashFromBytes(row.Hash)
+		if err != nil {
+			return nil, fmt.Errorf("audit event %d: hash: %w", row.ID, err)
+		}
 		e := ports.AuditEvent{
 			ID:           row.ID,
 			At:           timeFromMicros(row.At),
@@ -91,11 +146,13 @@ func (r auditRepository) List(ctx context.Context, f ports.AuditFilter, offset, 
 			RequestID:    row.RequestID,
 			BeforeDigest: row.BeforeDigest,
 			AfterDigest:  row.AfterDigest,
+			PrevHash:     prev,
+			Hash:         hash,
 		}
 		if row.ActorID != nil {
 			e.ActorID = core.UserID(*row.ActorID)
 		}
 		out = append(out, e)
 	}
-	return out, int(n), nil
+	return out, nil
 }

@@ -38,6 +38,8 @@ func (t *tx) Audit() ports.AuditRepository               { return auditRepositor
 func (t *tx) Deposits() ports.DepositRepository          { return depositRepository{t} }
 func (t *tx) Withdrawals() ports.WithdrawalRepository    { return withdrawalRepository{t} }
 func (t *tx) BankAccounts() ports.BankAccountRepository  { return bankAccountRepository{t} }
+func (t *tx) KYC() ports.KYCRepository                   { return kycRepository{t} }
+func (t *tx) Documents() ports.DocumentRepository        { return documentRepository{t} }
 
 // accountRef is what the store needs to know about an open account.
 type accountRef struct {

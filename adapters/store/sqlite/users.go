@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/talabin/talabin/adapters/store/sqlite/internal/dbsqlc"
@@ -81,6 +83,82 @@ func (r userRepository) GetByPhone(ctx context.Context, phone string) (identity.
 		return identity.User{}, fmt.Errorf("user by phone: %w", interpretError(err))
 	}
 	return userFromRow(row)
+}
+
+// Search returns one page of the users matching f, newest first (ties by id descending), and
+// how many match. The query matches the id it names when it is all digits, else a substring of
+// the phone, the names or the email (LIKE, which ignores ASCII case: names in other scripts
+// have no case to ignore); a negative offset or limit returns an error wrapping
+// [core.ErrInvalidInput].
+func (r userRepository) Search(ctx context.Context, f ports.UserFilter, offset, limit int) ([]identity.User, int, error) {
+	if err := checkPage(offset, limit); err != nil {
+		return nil, 0, err
+	}
+	id, pattern := searchTerms(f.Query)
+	count := dbsqlc.UserSearchCountParams{Pattern: pattern, MatchID: id}
+	if f.Disabled != nil {
+		count.FilterDisabled = 1
+		if *f.Disabled {
+			count.Disabled = 1
+		}
+	}
+	rows, err := r.t.q.UserSearch(ctx, r.t.db, dbsqlc.UserSearchParams{
+		Pattern:        count.Pattern,
+		MatchID:        count.MatchID,
+		FilterDisabled: count.FilterDisabled,
+		Disabled:       count.Disabled,
+		PageOffset:     int64(offset),
+		PageLimit:      int64(limit),
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("search users: %w", interpretError(err))
+	}
+	n, err := r.t.q.UserSearchCount(ctx, r.t.db, count)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count users: %w", interpretError(err))
+	}
+	users := make([]identity.User, 0, len(rows))
+	for _, row := range rows {
+		u, err := userFromRow(row)
+		if err != nil {
+			return nil, 0, err
+		}
+		users = append(users, u)
+	}
+	return users, int(n), nil
+}
+
+// searchTerms reads the query of a [ports.UserFilter]. A query that is all digits after
+// [core.NormalizeDigits] names an id: id is it (-1, which no user has, when it cannot be one)
+// and pattern is "". Any other query is a LIKE pattern of a substring, with LIKE's wildcards
+// and escape character escaped so that the staff's text matches literally, and id is 0. No
+// query is (0, "").
+func searchTerms(query string) (id int64, pattern string) {
+	text := strings.TrimSpace(query)
+	if text == "" {
+		return 0, ""
+	}
+	if digits := core.NormalizeDigits(text); digits != "" && isDigits(digits) {
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil || n <= 0 {
+			return -1, ""
+		}
+		return n, ""
+	}
+	return 0, "%" + likeEscaper.Replace(text) + "%"
+}
+
+// likeEscaper escapes LIKE's wildcards and its escape character, the backslash (ESCAPE '\').
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// isDigits reports whether s has only ASCII digits.
+func isDigits(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func userFromRow(row dbsqlc.User) (identity.User, error) {

@@ -67,7 +67,7 @@ func newRootCommand(environ map[string]string, stdout io.Writer) *cobra.Command 
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.AddCommand(newServeCommand(environ, stdout), newMigrateCommand(environ), newLedgerCommand(environ), newPaymentsCommand(environ),
+	root.AddCommand(newServeCommand(environ, stdout), newMigrateCommand(environ), newLedgerCommand(environ), newAuditCommand(environ), newPaymentsCommand(environ),
 		newAdminCommand(environ), newVersionCommand())
 	return root
 }

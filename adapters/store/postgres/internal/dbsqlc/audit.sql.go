@@ -12,6 +12,89 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const auditChain = `-- name: AuditChain :many
+SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
+    request_id, before_digest, after_digest, prev_hash, hash
+FROM audit_events
+WHERE id > $1::bigint
+ORDER BY id
+LIMIT $2::bigint
+`
+
+type AuditChainParams struct {
+	AfterID   int64
+	PageLimit int64
+}
+
+// AuditChain returns up to page_limit events with ids above after_id, in id order.
+func (q *Queries) AuditChain(ctx context.Context, db DBTX, arg AuditChainParams) ([]AuditEvent, error) {
+	rows, err := db.Query(ctx, auditChain, arg.AfterID, arg.PageLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AuditEvent
+	for rows.Next() {
+		var i AuditEvent
+		if err := rows.Scan(
+			&i.ID,
+			&i.At,
+			&i.ActorID,
+			&i.ActorRole,
+			&i.Action,
+			&i.Entity,
+			&i.EntityID,
+			&i.Reason,
+			&i.IP,
+			&i.UserAgent,
+			&i.RequestID,
+			&i.BeforeDigest,
+			&i.AfterDigest,
+			&i.PrevHash,
+			&i.Hash,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const auditChainLock = `-- name: AuditChainLock :exec
+SELECT pg_advisory_xact_lock($1::bigint)
+`
+
+// AuditChainLock takes the transaction advisory lock that serializes the appenders of the
+// audit log until they commit or roll back.
+func (q *Queries) AuditChainLock(ctx context.Context, db DBTX, lockKey int64) error {
+	_, err := db.Exec(ctx, auditChainLock, lockKey)
+	return err
+}
+
+const auditChainNext = `-- name: AuditChainNext :one
+SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::bigint AS id,
+    (SELECT last.hash FROM audit_events AS last ORDER BY last.id DESC LIMIT 1)::bytea AS prev_hash
+`
+
+type AuditChainNextRow struct {
+	ID       int64
+	PrevHash []byte
+}
+
+// AuditChainNext draws the id of the event about to be appended and returns the hash of the
+// last event, which it follows (NULL when there is none, or when it predates the chain). Run
+// it after AuditChainLock, in a statement of its own: its READ COMMITTED snapshot is then
+// taken after the lock was granted, and sees the event of the transaction that held it last.
+func (q *Queries) AuditChainNext(ctx context.Context, db DBTX) (AuditChainNextRow, error) {
+	row := db.QueryRow(ctx, auditChainNext)
+	var i AuditChainNextRow
+	err := row.Scan(&i.ID, &i.PrevHash)
+	return i, err
+}
+
 const auditCount = `-- name: AuditCount :one
 SELECT count(*)::bigint AS events
 FROM audit_events
@@ -46,20 +129,21 @@ func (q *Queries) AuditCount(ctx context.Context, db DBTX, arg AuditCountParams)
 	return events, err
 }
 
-const auditInsert = `-- name: AuditInsert :one
+const auditInsert = `-- name: AuditInsert :exec
 INSERT INTO audit_events (
-    at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent, request_id,
-    before_digest, after_digest
+    id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent, request_id,
+    before_digest, after_digest, prev_hash, hash
 )
 VALUES (
-    $1::timestamptz, $2::bigint, $3::text, $4::text,
-    $5::text, $6::text, $7::text, $8::text, $9::text,
-    $10::text, $11::text, $12::text
+    $1::bigint, $2::timestamptz, $3::bigint, $4::text, $5::text,
+    $6::text, $7::text, $8::text, $9::text, $10::text,
+    $11::text, $12::text, $13::text, $14::bytea,
+    $15::bytea
 )
-RETURNING id
 `
 
 type AuditInsertParams struct {
+	ID           int64
 	At           time.Time
 	ActorID      *int64
 	ActorRole    string
@@ -72,10 +156,13 @@ type AuditInsertParams struct {
 	RequestID    string
 	BeforeDigest string
 	AfterDigest  string
+	PrevHash     []byte
+	Hash         []byte
 }
 
-func (q *Queries) AuditInsert(ctx context.Context, db DBTX, arg AuditInsertParams) (int64, error) {
-	row := db.QueryRow(ctx, auditInsert,
+func (q *Queries) AuditInsert(ctx context.Context, db DBTX, arg AuditInsertParams) error {
+	_, err := db.Exec(ctx, auditInsert,
+		arg.ID,
 		arg.At,
 		arg.ActorID,
 		arg.ActorRole,
@@ -88,15 +175,15 @@ func (q *Queries) AuditInsert(ctx context.Context, db DBTX, arg AuditInsertParam
 		arg.RequestID,
 		arg.BeforeDigest,
 		arg.AfterDigest,
+		arg.PrevHash,
+		arg.Hash,
 	)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
+	return err
 }
 
 const auditList = `-- name: AuditList :many
 SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
-    request_id, before_digest, after_digest
+    request_id, before_digest, after_digest, prev_hash, hash
 FROM audit_events
 WHERE ($1::bigint = 0 OR actor_id = $1::bigint)
     AND ($2::text = '' OR action = $2::text)
@@ -153,6 +240,8 @@ func (q *Queries) AuditList(ctx context.Context, db DBTX, arg AuditListParams) (
 			&i.RequestID,
 			&i.BeforeDigest,
 			&i.AfterDigest,
+			&i.PrevHash,
+			&i.Hash,
 		); err != nil {
 			return nil, err
 		}

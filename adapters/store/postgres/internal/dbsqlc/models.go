@@ -24,6 +24,8 @@ type AuditEvent struct {
 	RequestID    string
 	BeforeDigest string
 	AfterDigest  string
+	PrevHash     []byte
+	Hash         []byte
 }
 
 type BankAccount struct {
@@ -88,6 +90,35 @@ type IdempotencyRecord struct {
 	Body        []byte
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
+}
+
+type KycDocument struct {
+	ID          int64
+	UserID      int64
+	Kind        string
+	BlobKey     string
+	ContentType string
+	Size        int64
+	Status      string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type KycProfile struct {
+	UserID          int64
+	Status          string
+	Level           int16
+	TargetLevel     int16
+	FirstName       string
+	LastName        string
+	NationalID      *string
+	BirthDate       pgtype.Date
+	Shahkar         string
+	RejectionReason string
+	ReviewedBy      *int64
+	SubmittedAt     pgtype.Timestamptz
+	ReviewedAt      pgtype.Timestamptz
+	UpdatedAt       time.Time
 }
 
 type LedgerAccount struct {

@@ -295,3 +295,38 @@ func (q *Queries) OrderSummary(ctx context.Context, db DBTX, userID int64) (Orde
 	)
 	return i, err
 }
+
+const orderUsage = `-- name: OrderUsage :one
+SELECT
+    coalesce(sum(amount_irr) FILTER (WHERE created_at >= $1::timestamptz), 0)::bigint AS day,
+    coalesce(sum(amount_irr) FILTER (WHERE created_at >= $2::timestamptz), 0)::bigint AS month
+FROM orders
+WHERE user_id = $3::bigint AND side = $4::text AND status = 'completed'
+    AND created_at >= least($1::timestamptz, $2::timestamptz)
+`
+
+type OrderUsageParams struct {
+	DayStart   time.Time
+	MonthStart time.Time
+	UserID     int64
+	Side       string
+}
+
+type OrderUsageRow struct {
+	Day   int64
+	Month int64
+}
+
+// OrderUsage sums the amounts (before fees) of a user's completed orders of one side created
+// at or after day_start and at or after month_start: the trading caps.
+func (q *Queries) OrderUsage(ctx context.Context, db DBTX, arg OrderUsageParams) (OrderUsageRow, error) {
+	row := db.QueryRow(ctx, orderUsage,
+		arg.DayStart,
+		arg.MonthStart,
+		arg.UserID,
+		arg.Side,
+	)
+	var i OrderUsageRow
+	err := row.Scan(&i.Day, &i.Month)
+	return i, err
+}

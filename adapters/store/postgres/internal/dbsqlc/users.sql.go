@@ -150,6 +150,101 @@ func (q *Queries) UserInsert(ctx context.Context, db DBTX, arg UserInsertParams)
 	return id, err
 }
 
+const userSearch = `-- name: UserSearch :many
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
+FROM users
+WHERE ($1::bigint = 0 OR id = $1::bigint)
+    AND ($2::text = ''
+        OR phone ILIKE $2::text ESCAPE '\'
+        OR first_name ILIKE $2::text ESCAPE '\'
+        OR last_name ILIKE $2::text ESCAPE '\'
+        OR email ILIKE $2::text ESCAPE '\')
+    AND ($3::boolean IS NULL
+        OR (disabled_at IS NOT NULL) = $3::boolean)
+ORDER BY created_at DESC, id DESC
+LIMIT $5::bigint OFFSET $4::bigint
+`
+
+type UserSearchParams struct {
+	MatchID    int64
+	Pattern    string
+	Disabled   *bool
+	PageOffset int64
+	PageLimit  int64
+}
+
+// UserSearch returns one page of the users that match every filter given, newest first (ties
+// by id descending): the id match_id (0 does not filter), the case-insensitive LIKE pattern
+// (escaped with '\') in the phone, the names or the email (” does not filter), and disabled
+// or enabled users only (NULL does not filter).
+func (q *Queries) UserSearch(ctx context.Context, db DBTX, arg UserSearchParams) ([]User, error) {
+	rows, err := db.Query(ctx, userSearch,
+		arg.MatchID,
+		arg.Pattern,
+		arg.Disabled,
+		arg.PageOffset,
+		arg.PageLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []User
+	for rows.Next() {
+		var i User
+		if err := rows.Scan(
+			&i.ID,
+			&i.Phone,
+			&i.CreatedAt,
+			&i.PasswordHash,
+			&i.FirstName,
+			&i.LastName,
+			&i.Email,
+			&i.Role,
+			&i.PhoneVerifiedAt,
+			&i.DisabledAt,
+			&i.PasswordChangedAt,
+			&i.UpdatedAt,
+			&i.DateOfBirth,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const userSearchCount = `-- name: UserSearchCount :one
+SELECT count(*)::bigint AS users
+FROM users
+WHERE ($1::bigint = 0 OR id = $1::bigint)
+    AND ($2::text = ''
+        OR phone ILIKE $2::text ESCAPE '\'
+        OR first_name ILIKE $2::text ESCAPE '\'
+        OR last_name ILIKE $2::text ESCAPE '\'
+        OR email ILIKE $2::text ESCAPE '\')
+    AND ($3::boolean IS NULL
+        OR (disabled_at IS NOT NULL) = $3::boolean)
+`
+
+type UserSearchCountParams struct {
+	MatchID  int64
+	Pattern  string
+	Disabled *bool
+}
+
+// UserSearchCount counts the users UserSearch matches.
+func (q *Queries) UserSearchCount(ctx context.Context, db DBTX, arg UserSearchCountParams) (int64, error) {
+	row := db.QueryRow(ctx, userSearchCount, arg.MatchID, arg.Pattern, arg.Disabled)
+	var users int64
+	err := row.Scan(&users)
+	return users, err
+}
+
 const userUpdate = `-- name: UserUpdate :execrows
 UPDATE users
 SET password_hash = $1::text,

@@ -9,6 +9,79 @@ import (
 	"context"
 )
 
+const auditChain = `-- name: AuditChain :many
+SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
+    request_id, before_digest, after_digest, prev_hash, hash
+FROM audit_events
+WHERE id > ?1
+ORDER BY id
+LIMIT ?2
+`
+
+type AuditChainParams struct {
+	AfterID   int64
+	PageLimit int64
+}
+
+// Up to page_limit events with ids above after_id, in id order.
+func (q *Queries) AuditChain(ctx context.Context, db DBTX, arg AuditChainParams) ([]AuditEvent, error) {
+	rows, err := db.QueryContext(ctx, auditChain, arg.AfterID, arg.PageLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AuditEvent
+	for rows.Next() {
+		var i AuditEvent
+		if err := rows.Scan(
+			&i.ID,
+			&i.At,
+			&i.ActorID,
+			&i.ActorRole,
+			&i.Action,
+			&i.Entity,
+			&i.EntityID,
+			&i.Reason,
+			&i.IP,
+			&i.UserAgent,
+			&i.RequestID,
+			&i.BeforeDigest,
+			&i.AfterDigest,
+			&i.PrevHash,
+			&i.Hash,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const auditChainHead = `-- name: AuditChainHead :one
+SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1
+`
+
+type AuditChainHeadRow struct {
+	ID   int64
+	Hash []byte
+}
+
+// The last event, which the next one follows: its id and its hash (NULL when it predates the
+// chain). Run in the write transaction, which SQLite's single writer keeps to itself until it
+// ends.
+func (q *Queries) AuditChainHead(ctx context.Context, db DBTX) (AuditChainHeadRow, error) {
+	row := db.QueryRowContext(ctx, auditChainHead)
+	var i AuditChainHeadRow
+	err := row.Scan(&i.ID, &i.Hash)
+	return i, err
+}
+
 const auditCount = `-- name: AuditCount :one
 SELECT count(*) FROM audit_events
 WHERE (CAST(?1 AS INTEGER) = 0 OR actor_id = ?1)
@@ -41,18 +114,18 @@ func (q *Queries) AuditCount(ctx context.Context, db DBTX, arg AuditCountParams)
 	return count, err
 }
 
-const auditInsert = `-- name: AuditInsert :one
+const auditInsert = `-- name: AuditInsert :exec
 INSERT INTO audit_events (
-    at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent, request_id,
-    before_digest, after_digest
+    id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent, request_id,
+    before_digest, after_digest, prev_hash, hash
 ) VALUES (
-    ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-    ?10, ?11, ?12
+    ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+    ?11, ?12, ?13, ?14, ?15
 )
-RETURNING id
 `
 
 type AuditInsertParams struct {
+	ID           int64
 	At           int64
 	ActorID      *int64
 	ActorRole    string
@@ -65,10 +138,13 @@ type AuditInsertParams struct {
 	RequestID    string
 	BeforeDigest string
 	AfterDigest  string
+	PrevHash     []byte
+	Hash         []byte
 }
 
-func (q *Queries) AuditInsert(ctx context.Context, db DBTX, arg AuditInsertParams) (int64, error) {
-	row := db.QueryRowContext(ctx, auditInsert,
+func (q *Queries) AuditInsert(ctx context.Context, db DBTX, arg AuditInsertParams) error {
+	_, err := db.ExecContext(ctx, auditInsert,
+		arg.ID,
 		arg.At,
 		arg.ActorID,
 		arg.ActorRole,
@@ -81,15 +157,15 @@ func (q *Queries) AuditInsert(ctx context.Context, db DBTX, arg AuditInsertParam
 		arg.RequestID,
 		arg.BeforeDigest,
 		arg.AfterDigest,
+		arg.PrevHash,
+		arg.Hash,
 	)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
+	return err
 }
 
 const auditList = `-- name: AuditList :many
 SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
-    request_id, before_digest, after_digest
+    request_id, before_digest, after_digest, prev_hash, hash
 FROM audit_events
 WHERE (CAST(?1 AS INTEGER) = 0 OR actor_id = ?1)
     AND (CAST(?2 AS TEXT) = '' OR action = ?2)
@@ -145,6 +221,8 @@ func (q *Queries) AuditList(ctx context.Context, db DBTX, arg AuditListParams) (
 			&i.RequestID,
 			&i.BeforeDigest,
 			&i.AfterDigest,
+			&i.PrevHash,
+			&i.Hash,
 		); err != nil {
 			return nil, err
 		}

@@ -22,6 +22,8 @@ type AuditEvent struct {
 	RequestID    string
 	BeforeDigest string
 	AfterDigest  string
+	PrevHash     []byte
+	Hash         []byte
 }
 
 type BankAccount struct {
@@ -86,6 +88,35 @@ type IdempotencyRecord struct {
 	Body        []byte
 	CreatedAt   int64
 	ExpiresAt   int64
+}
+
+type KycDocument struct {
+	ID          int64
+	UserID      int64
+	Kind        string
+	BlobKey     string
+	ContentType string
+	Size        int64
+	Status      string
+	CreatedAt   int64
+	UpdatedAt   int64
+}
+
+type KycProfile struct {
+	UserID          int64
+	Status          string
+	Level           int64
+	TargetLevel     int64
+	FirstName       string
+	LastName        string
+	NationalID      *string
+	BirthDate       *string
+	Shahkar         string
+	RejectionReason string
+	ReviewedBy      *int64
+	SubmittedAt     *int64
+	ReviewedAt      *int64
+	UpdatedAt       int64
 }
 
 type LedgerAccount struct {

@@ -254,3 +254,38 @@ func (q *Queries) OrderSummary(ctx context.Context, db DBTX, userID int64) (Orde
 	)
 	return i, err
 }
+
+const orderUsage = `-- name: OrderUsage :one
+SELECT
+    CAST(COALESCE(SUM(CASE WHEN created_at >= ?1 THEN amount_irr END), 0) AS INTEGER) AS day,
+    CAST(COALESCE(SUM(CASE WHEN created_at >= ?2 THEN amount_irr END), 0) AS INTEGER) AS month
+FROM orders
+WHERE user_id = ?3 AND side = ?4 AND status = 'completed'
+    AND created_at >= min(?1, ?2)
+`
+
+type OrderUsageParams struct {
+	DayStart   int64
+	MonthStart int64
+	UserID     int64
+	Side       string
+}
+
+type OrderUsageRow struct {
+	Day   int64
+	Month int64
+}
+
+// Sums the amounts (before fees) of a user's completed orders of one side created at or after
+// day_start and at or after month_start: the trading caps.
+func (q *Queries) OrderUsage(ctx context.Context, db DBTX, arg OrderUsageParams) (OrderUsageRow, error) {
+	row := db.QueryRowContext(ctx, orderUsage,
+		arg.DayStart,
+		arg.MonthStart,
+		arg.UserID,
+		arg.Side,
+	)
+	var i OrderUsageRow
+	err := row.Scan(&i.Day, &i.Month)
+	return i, err
+}

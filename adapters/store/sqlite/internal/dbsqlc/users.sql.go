@@ -122,6 +122,111 @@ func (q *Queries) UserInsert(ctx context.Context, db DBTX, arg UserInsertParams)
 	return id, err
 }
 
+const userSearch = `-- name: UserSearch :many
+SELECT id, phone, created_at, password_hash, first_name, last_name, email, role,
+    phone_verified_at, disabled_at, password_changed_at, updated_at, date_of_birth
+FROM users
+WHERE (CAST(?1 AS INTEGER) = 0 OR id = CAST(?1 AS INTEGER))
+    AND (CAST(?2 AS TEXT) = ''
+        OR (phone LIKE CAST(?2 AS TEXT) ESCAPE '\')
+        OR (first_name LIKE CAST(?2 AS TEXT) ESCAPE '\')
+        OR (last_name LIKE CAST(?2 AS TEXT) ESCAPE '\')
+        OR (email LIKE CAST(?2 AS TEXT) ESCAPE '\'))
+    AND (CAST(?3 AS INTEGER) = 0
+        OR (disabled_at IS NOT NULL) = CAST(?4 AS INTEGER))
+ORDER BY created_at DESC, id DESC
+LIMIT ?6 OFFSET ?5
+`
+
+type UserSearchParams struct {
+	MatchID        int64
+	Pattern        string
+	FilterDisabled int64
+	Disabled       int64
+	PageOffset     int64
+	PageLimit      int64
+}
+
+// One page of the users that match every filter given, newest first (ties by id descending):
+// the id match_id (0 does not filter), the LIKE pattern (escaped with '\'; SQLite's LIKE
+// ignores ASCII case) in the phone, the names or the email (” does not filter), and, when
+// filter_disabled is 1, disabled (1) or enabled (0) users only. Each LIKE is parenthesized:
+// sqlc's SQLite grammar cannot parse an unparenthesized LIKE ... ESCAPE inside OR.
+func (q *Queries) UserSearch(ctx context.Context, db DBTX, arg UserSearchParams) ([]User, error) {
+	rows, err := db.QueryContext(ctx, userSearch,
+		arg.MatchID,
+		arg.Pattern,
+		arg.FilterDisabled,
+		arg.Disabled,
+		arg.PageOffset,
+		arg.PageLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []User
+	for rows.Next() {
+		var i User
+		if err := rows.Scan(
+			&i.ID,
+			&i.Phone,
+			&i.CreatedAt,
+			&i.PasswordHash,
+			&i.FirstName,
+			&i.LastName,
+			&i.Email,
+			&i.Role,
+			&i.PhoneVerifiedAt,
+			&i.DisabledAt,
+			&i.PasswordChangedAt,
+			&i.UpdatedAt,
+			&i.DateOfBirth,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const userSearchCount = `-- name: UserSearchCount :one
+SELECT count(*) FROM users
+WHERE (CAST(?1 AS INTEGER) = 0 OR id = CAST(?1 AS INTEGER))
+    AND (CAST(?2 AS TEXT) = ''
+        OR (phone LIKE CAST(?2 AS TEXT) ESCAPE '\')
+        OR (first_name LIKE CAST(?2 AS TEXT) ESCAPE '\')
+        OR (last_name LIKE CAST(?2 AS TEXT) ESCAPE '\')
+        OR (email LIKE CAST(?2 AS TEXT) ESCAPE '\'))
+    AND (CAST(?3 AS INTEGER) = 0
+        OR (disabled_at IS NOT NULL) = CAST(?4 AS INTEGER))
+`
+
+type UserSearchCountParams struct {
+	MatchID        int64
+	Pattern        string
+	FilterDisabled int64
+	Disabled       int64
+}
+
+func (q *Queries) UserSearchCount(ctx context.Context, db DBTX, arg UserSearchCountParams) (int64, error) {
+	row := db.QueryRowContext(ctx, userSearchCount,
+		arg.MatchID,
+		arg.Pattern,
+		arg.FilterDisabled,
+		arg.Disabled,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const userUpdate = `-- name: UserUpdate :execrows
 UPDATE users SET
     password_hash = ?1,
