@@ -33,6 +33,10 @@ type App struct {
 	build      BuildInfo
 }
 
+// Handler returns the HTTP handler the app serves: embed it in another server, or walk its
+// routes.
+func (a *App) Handler() http.Handler { return a.server.Handler }
+
 // Background is a loop an instance runs beside the HTTP server until its context ends, such
 // as keeping the memory copy of the price current.
 type Background func(ctx context.Context)

@@ -78,6 +78,7 @@ func AccountsConfig(cfg config.Config, keys Keys, metrics *accounts.Metrics) acc
 		RefreshTTL:     cfg.RefreshTokenLifetime(),
 		ExposeCodes:    cfg.OTPExposeCode,
 		OTPSignup:      cfg.OTPSignup,
+		TermsVersion:   cfg.TermsVersion,
 		SMSDailyBudget: cfg.SMSDailyBudget,
 		Metrics:        metrics,
 	}

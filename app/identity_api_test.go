@@ -45,8 +45,9 @@ func (b *lockedBuffer) String() string {
 
 // liveApp is a running app and what a test needs to talk to it.
 type liveApp struct {
-	base string
-	logs *lockedBuffer
+	base    string
+	logs    *lockedBuffer
+	handler http.Handler // nil when the test did not keep it
 }
 
 // startApp runs the app configured by environ (DEBUG mode, a fresh SQLite file unless
@@ -66,7 +67,7 @@ func startApp(t *testing.T, environ map[string]string) liveApp {
 		require.NoError(t, receive(t, served, "Serve to return"))
 		cleanup()
 	})
-	return liveApp{base: "http://" + ln.Addr().String(), logs: logs}
+	return liveApp{base: "http://" + ln.Addr().String(), logs: logs, handler: a.Handler()}
 }
 
 // apiResponse is one answer of the API.

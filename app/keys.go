@@ -24,6 +24,7 @@ const (
 	labelSMSSeal          = "talabin/sms-seal/v1"
 	labelCSRF             = "talabin/csrf/v1"
 	labelDepositCallback  = "talabin/deposit-callback/v1"
+	labelTombstone        = "talabin/tombstone/v1"
 )
 
 // derivedKeyLen is the length of every derived key: 32 bytes, an HMAC-SHA256 key and an
@@ -60,6 +61,10 @@ type Keys struct {
 	// callback lives as long as its deposit's session (30 minutes), and a return whose
 	// signature a rotation voided is still settled by the reconciler.
 	DepositCallback []byte
+	// Tombstone keys the hashes that replace a deleted account's phone and national id, so
+	// fraud checks can still match them. Rotating SECRET_KEY changes it: tombstones made
+	// before no longer match new hashes (nothing else breaks).
+	Tombstone []byte
 	// Retired holds the RefreshSuccessor, ResetToken, SMSSeal and CSRF keys of each fallback
 	// secret, in SECRET_KEY_FALLBACKS order: they verify MACs and open sealed values made
 	// before a rotation and never make new ones.
@@ -91,6 +96,7 @@ func DeriveKeys(cfg config.Config) (Keys, error) {
 		SMSSeal:          current.bytes.SMSSeal,
 		CSRF:             current.bytes.CSRF,
 		DepositCallback:  current.depositCallback,
+		Tombstone:        current.tombstone,
 	}
 	var olderCodeKeys []identity.CodeKey
 	for i, secret := range cfg.SecretKeyFallbacks {
@@ -115,6 +121,7 @@ type keySet struct {
 	otpCode         identity.CodeKey
 	bytes           RetiredKeys // the purposes with plain byte keys that rotate
 	depositCallback []byte
+	tombstone       []byte
 }
 
 // deriveSet derives every purpose's key from secret.
@@ -122,7 +129,7 @@ func deriveSet(secret string) (keySet, error) {
 	if secret == "" {
 		return keySet{}, errors.New("secret is empty")
 	}
-	labels := []string{labelAccess, labelOTPCode, labelRefreshSuccessor, labelReset, labelSMSSeal, labelCSRF, labelDepositCallback}
+	labels := []string{labelAccess, labelOTPCode, labelRefreshSuccessor, labelReset, labelSMSSeal, labelCSRF, labelDepositCallback, labelTombstone}
 	keys := make(map[string][]byte, len(labels))
 	for _, label := range labels {
 		key, err := hkdf.Key(sha256.New, []byte(secret), nil, label, derivedKeyLen)
@@ -141,6 +148,7 @@ func deriveSet(secret string) (keySet, error) {
 			CSRF:             keys[labelCSRF],
 		},
 		depositCallback: keys[labelDepositCallback],
+		tombstone:       keys[labelTombstone],
 	}, nil
 }
 

@@ -60,6 +60,7 @@ func TestDeriveKeysKnownAnswer(t *testing.T) {
 		{"SMSSeal", "talabin/sms-seal/v1", k.SMSSeal},
 		{"CSRF", "talabin/csrf/v1", k.CSRF},
 		{"DepositCallback", "talabin/deposit-callback/v1", k.DepositCallback},
+		{"Tombstone", "talabin/tombstone/v1", k.Tombstone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +95,7 @@ func TestDeriveKeysDistinctPerPurpose(t *testing.T) {
 		"sms-seal":          k.SMSSeal,
 		"csrf":              k.CSRF,
 		"deposit-callback":  k.DepositCallback,
+		"tombstone":         k.Tombstone,
 	}
 	seen := map[string]string{}
 	for name, key := range keys {

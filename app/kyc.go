@@ -9,9 +9,11 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/talabin/talabin/adapters/inquiry/fake"
+	"github.com/talabin/talabin/app/accounts"
 	"github.com/talabin/talabin/app/backoffice"
 	"github.com/talabin/talabin/app/config"
 	kycsvc "github.com/talabin/talabin/app/kyc"
+	"github.com/talabin/talabin/app/privacy"
 	"github.com/talabin/talabin/ports"
 )
 
@@ -73,4 +75,17 @@ func NewBackoffice(store ports.Store, clock ports.Clock, accts ports.Accounts, l
 		return nil, errors.New("the accounts service cannot forget revoked sessions")
 	}
 	return backoffice.NewService(store, clock, revoker, logger)
+}
+
+// NewPrivacy returns the personal-data service: export and account deletion, with phone and
+// national-id tombstones keyed by keys.Tombstone and the accounts service checking passwords
+// and codes and forgetting the deleted user's sessions.
+func NewPrivacy(store ports.Store, blobs ports.BlobStore, keys Keys, accts ports.Accounts, clock ports.Clock, logger *slog.Logger) (*privacy.Service, error) {
+	svc, ok := accts.(*accounts.Service)
+	if !ok {
+		return nil, errors.New("privacy needs the accounts service")
+	}
+	return privacy.NewService(privacy.Config{
+		Blobs: blobs, TombstoneKey: keys.Tombstone, Passwords: svc, StepUp: svc, Revoker: svc,
+	}, store, clock, logger)
 }

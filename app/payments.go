@@ -20,6 +20,7 @@ import (
 	"github.com/talabin/talabin/app/config"
 	kycsvc "github.com/talabin/talabin/app/kyc"
 	paymentsvc "github.com/talabin/talabin/app/payments"
+	"github.com/talabin/talabin/app/privacy"
 	"github.com/talabin/talabin/ports"
 )
 
@@ -127,7 +128,7 @@ func NewPaymentsService(pc paymentsvc.Config, store ports.Store, clock ports.Clo
 // ([TradingRoutes]), payments, identity verification, and in development the sandbox
 // gateway's page.
 func RouterOptions(cfg config.Config, trading TradingRouteOptions, payments *paymentsvc.Service, pc paymentsvc.Config,
-	gateways PaymentGateways, kyc *kycsvc.Service, staff *backoffice.Service,
+	gateways PaymentGateways, kyc *kycsvc.Service, staff *backoffice.Service, priv *privacy.Service,
 ) []httpapi.RouterOption {
 	opts := append([]httpapi.RouterOption(nil), trading...)
 	opts = append(opts, httpapi.WithPayments(httpapi.PaymentsConfig{
@@ -135,7 +136,8 @@ func RouterOptions(cfg config.Config, trading TradingRouteOptions, payments *pay
 		IdempotencyRequired: cfg.IdempotencyRequired,
 	}))
 	opts = append(opts, httpapi.WithKYC(httpapi.KYCConfig{KYC: kyc}),
-		httpapi.WithStaffUsers(httpapi.StaffUsersConfig{Users: staff, IdempotencyRequired: cfg.IdempotencyRequired}))
+		httpapi.WithStaffUsers(httpapi.StaffUsersConfig{Users: staff, IdempotencyRequired: cfg.IdempotencyRequired}),
+		httpapi.WithPrivacy(httpapi.PrivacyConfig{Privacy: priv, IdempotencyRequired: cfg.IdempotencyRequired}))
 	if gateways.Sandbox != nil {
 		opts = append(opts, httpapi.WithHandler(sandbox.DefaultPathPrefix, gateways.Sandbox))
 	}

@@ -239,7 +239,7 @@ func startPublicApp(t *testing.T, environ map[string]string) liveApp {
 		require.NoError(t, receive(t, served, "Serve to return"))
 		cleanup()
 	})
-	return liveApp{base: base, logs: logs}
+	return liveApp{base: base, logs: logs, handler: a.Handler()}
 }
 
 // login signs phone in and returns its Authorization header value.

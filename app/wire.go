@@ -45,9 +45,9 @@ var paymentsSet = wire.NewSet(
 	NewPaymentGateways, NewBlobStore, PaymentsConfig, NewPaymentsService, RouterOptions,
 )
 
-// kycSet provides the identity inquiries, the identity verification service and the staff's
-// user administration.
-var kycSet = wire.NewSet(NewInquiries, NewKYCService, NewBackoffice)
+// kycSet provides the identity inquiries, the identity verification service, the staff's
+// user administration and the personal-data service.
+var kycSet = wire.NewSet(NewInquiries, NewKYCService, NewBackoffice, NewPrivacy)
 
 // jobsSet provides the background workers, the periodic jobs and the runner that works them.
 var jobsSet = wire.NewSet(NewWorkers, PeriodicJobs, NewJobRunner)

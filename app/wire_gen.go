@@ -152,7 +152,15 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		cleanup()
 		return nil, nil, err
 	}
-	v2 := RouterOptions(cfg, tradingRouteOptions, paymentsService, paymentsConfig, paymentGateways, service, backofficeService)
+	privacyService, err := NewPrivacy(store, blobStore, keys, accounts, clock, logger)
+	if err != nil {
+		cleanup4()
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	v2 := RouterOptions(cfg, tradingRouteOptions, paymentsService, paymentsConfig, paymentGateways, service, backofficeService, privacyService)
 	handler, err := httpapi.NewRouter(logger, readiness, authConfig, metricsEndpoint, v2...)
 	if err != nil {
 		cleanup4()
@@ -234,9 +242,9 @@ var paymentsSet = wire.NewSet(
 	NewPaymentGateways, NewBlobStore, PaymentsConfig, NewPaymentsService, RouterOptions,
 )
 
-// kycSet provides the identity inquiries, the identity verification service and the staff's
-// user administration.
-var kycSet = wire.NewSet(NewInquiries, NewKYCService, NewBackoffice)
+// kycSet provides the identity inquiries, the identity verification service, the staff's
+// user administration and the personal-data service.
+var kycSet = wire.NewSet(NewInquiries, NewKYCService, NewBackoffice, NewPrivacy)
 
 // jobsSet provides the background workers, the periodic jobs and the runner that works them.
 var jobsSet = wire.NewSet(NewWorkers, PeriodicJobs, NewJobRunner)

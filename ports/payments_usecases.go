@@ -102,6 +102,11 @@ type PaymentsStaff interface {
 	// CompleteWithdrawal pays an approved or processing withdrawal out through the payout
 	// port with the bank's tracking code and settles its hold, exactly once.
 	CompleteWithdrawal(ctx context.Context, p Principal, id payment.WithdrawalID, trackingCode string, call IdempotentCall) (Outcome[*payment.Withdrawal], error)
+	// ConfirmBankAccount records that staff confirmed a bank account's ownership by hand
+	// (API.md §3.13 bank-accounts/{id}/verify/), for reason: the path when no ownership
+	// inquiry is configured or it cannot decide. Errors: [core.ErrNotFound] (unknown or
+	// deleted account), [core.ValidationError] (no reason).
+	ConfirmBankAccount(ctx context.Context, p Principal, id payment.BankAccountID, reason string) (*payment.BankAccount, error)
 	// RejectWithdrawal rejects an open withdrawal for reason and releases its hold exactly
 	// once.
 	RejectWithdrawal(ctx context.Context, p Principal, id payment.WithdrawalID, reason string, call IdempotentCall) (Outcome[*payment.Withdrawal], error)

@@ -50,6 +50,8 @@ type Tx interface {
 	BankAccounts() BankAccountRepository
 	KYC() KYCRepository
 	Documents() DocumentRepository
+	Consents() ConsentRepository
+	Erasure() ErasureRepository
 }
 
 // LedgerRepository stores journals and the balances they move. Balances of user accounts

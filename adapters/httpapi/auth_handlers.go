@@ -25,9 +25,11 @@ var otpTypes = []string{
 }
 
 // sendOTPTypes are the otp_type values send-otp takes: those of verify-otp, and the step-up
-// codes that confirm a withdrawal or a new bank account, which only those requests redeem.
+// codes that confirm a withdrawal, a new bank account or an account deletion, which only
+// those requests redeem.
 var sendOTPTypes = append(append([]string(nil), otpTypes...),
-	identity.PurposeWithdrawal.String(), identity.PurposeBankAccount.String())
+	identity.PurposeWithdrawal.String(), identity.PurposeBankAccount.String(),
+	identity.PurposeAccountDeletion.String())
 
 // otpSentJSON is the answer to send-otp/.
 type otpSentJSON struct {

@@ -189,6 +189,7 @@ func (p *Payments) Routes(rt Routes) {
 		rt.Post("/withdrawals/{id}/process/", p.staffProcessWithdrawal)
 		rt.Post("/withdrawals/{id}/complete/", p.staffCompleteWithdrawal)
 		rt.Post("/withdrawals/{id}/reject/", p.staffRejectWithdrawal)
+		rt.Post("/bank-accounts/{id}/verify/", p.staffConfirmBankAccount)
 	})
 }
 

@@ -426,6 +426,11 @@ func (f *fakePayments) DeleteBankAccount(ctx context.Context, p ports.Principal,
 	return f.DeleteBankAccountFunc(ctx, p, id)
 }
 
+func (f *fakePayments) ConfirmBankAccount(ctx context.Context, p ports.Principal, id payment.BankAccountID, reason string) (*payment.BankAccount, error) {
+	f.record(payCall{Method: "ConfirmBankAccount", Principal: p, ID: int64(id), Input: reason})
+	return f.VerifyBankAccountFunc(ctx, p, id)
+}
+
 func (f *fakePayments) VerifyBankAccount(ctx context.Context, p ports.Principal, id payment.BankAccountID) (*payment.BankAccount, error) {
 	f.record(payCall{Method: "VerifyBankAccount", Principal: p, ID: int64(id)})
 	return f.VerifyBankAccountFunc(ctx, p, id)

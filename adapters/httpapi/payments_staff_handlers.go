@@ -353,3 +353,30 @@ func (p *Payments) staffCompleteWithdrawal(w http.ResponseWriter, r *http.Reques
 func (p *Payments) staffRejectWithdrawal(w http.ResponseWriter, r *http.Request) error {
 	return rejectWithdrawal.serve(p, w, r)
 }
+
+// staffConfirmBankAccount is POST admin/bank-accounts/{id}/verify/ with a reason (required):
+// staff confirm an account's ownership by hand.
+func (p *Payments) staffConfirmBankAccount(w http.ResponseWriter, r *http.Request) error {
+	pr, err := principal(r)
+	if err != nil {
+		return err
+	}
+	id, err := bankAccountID(r)
+	if err != nil {
+		return err
+	}
+	in, err := Decode(r)
+	if err != nil {
+		return err
+	}
+	reason := requiredReason(in)
+	if err := in.Err(); err != nil {
+		return err
+	}
+	a, err := p.staff.ConfirmBankAccount(r.Context(), pr, id, reason)
+	if err != nil {
+		return err
+	}
+	WriteMessage(w, r, http.StatusOK, msgBankAccountVerified.in(LanguageOf(r)), bankAccountWire(a))
+	return nil
+}

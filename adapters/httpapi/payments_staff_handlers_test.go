@@ -238,3 +238,20 @@ func TestStaffWithdrawalStepErrors(t *testing.T) {
 	require.Equal(t, map[string]any{"object": "withdrawal", "state": "pending", "action": "complete"}, e["details"])
 	requireError(t, b.send(t, http.MethodPost, "/api/admin/withdrawals/abc/approve/", `{}`, withBearer(tokenStaff)), http.StatusNotFound, "not_found")
 }
+
+func TestStaffConfirmBankAccount(t *testing.T) {
+	t.Parallel()
+	b := setupPayments(t)
+
+	rec := b.send(t, http.MethodPost, "/api/admin/bank-accounts/7/verify/", `{"reason":"statement matches the national card"}`, withBearer(tokenStaff))
+
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.Contains(t, dataOf(t, rec), "sheba_number")
+	call, ok := b.payments.lastPayCall("ConfirmBankAccount")
+	require.True(t, ok)
+	require.Equal(t, int64(7), call.ID)
+	require.Equal(t, "statement matches the national card", call.Input)
+
+	e := requireError(t, b.send(t, http.MethodPost, "/api/admin/bank-accounts/7/verify/", `{}`, withBearer(tokenStaff)), http.StatusBadRequest, "validation_error")
+	require.Contains(t, e["details"], "reason")
+}

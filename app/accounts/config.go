@@ -106,6 +106,9 @@ type ServiceConfig struct {
 	// OTPSignup lets a registration code go to an unknown phone, whose verification then
 	// creates a passwordless account (API.md §3.1, OTP_SIGNUP). Off by default.
 	OTPSignup bool
+	// TermsVersion is the version of the terms a registration accepts, recorded as the
+	// user's consent (TERMS_VERSION); empty records nothing.
+	TermsVersion string
 	// SMSDailyBudget is how many codes the platform sends per day; zero means
 	// [DefaultSMSDailyBudget].
 	SMSDailyBudget int

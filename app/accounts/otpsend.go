@@ -40,7 +40,7 @@ func (s *Service) SendOTP(ctx context.Context, in ports.SendOTPInput) (ports.OTP
 		return ports.OTPSent{}, err
 	}
 	purpose, err := sendPurpose(in.Purpose)
-	if in.Purpose == identity.PurposeWithdrawal || in.Purpose == identity.PurposeBankAccount {
+	if stepUpPurpose(in.Purpose) {
 		// Step-up codes are sent like login codes and redeemed only by the action they
 		// confirm (RedeemStepUp), never by verify-otp.
 		purpose, err = in.Purpose, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/identity"
@@ -90,6 +91,9 @@ func (s *Service) Register(ctx context.Context, in ports.RegisterInput) (ports.O
 			}
 			userID = user.ID()
 		}
+		if err := s.recordConsent(ctx, tx, userID, in.Client, now); err != nil {
+			return err
+		}
 		code, err = s.issueOTP(ctx, tx, phone, identity.PurposeRegistration)
 		return err
 	})
@@ -127,3 +131,18 @@ func (s *Service) checkNotTaken(ctx context.Context, phone string) error {
 	}
 	return err
 }
+
+// recordConsent records that user accepted the current terms at now, from c's address:
+// registering (or registering again) is accepting them.
+func (s *Service) recordConsent(ctx context.Context, tx ports.Tx, user core.UserID, c ports.Client, now time.Time) error {
+	if s.cfg.TermsVersion == "" {
+		return nil
+	}
+	if _, err := tx.Consents().Record(ctx, ports.Consent{User: user, Kind: ConsentTerms, Version: s.cfg.TermsVersion, At: now, IP: c.IP}); err != nil {
+		return fmt.Errorf("record consent: %w", err)
+	}
+	return nil
+}
+
+// ConsentTerms is the consent kind of the terms of service and privacy policy.
+const ConsentTerms = "terms"

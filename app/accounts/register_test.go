@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -120,4 +121,23 @@ func TestSMSJobEnqueuedInSameTx(t *testing.T) {
 	jobs := b.store.Jobs(accounts.OTPSMSKind)
 	require.Len(t, jobs, 1)
 	require.Equal(t, accounts.DefaultSMSJobMaxAttempts, jobs[0].MaxAttempts)
+}
+
+func TestRegisterRecordsConsent(t *testing.T) {
+	t.Parallel()
+	b := setupService(t, func(c *accounts.ServiceConfig) { c.TermsVersion = "2026-12" })
+	phone := testPhone(7)
+	b.register(t, phone)
+	user := b.user(t, phone)
+
+	var consents []ports.Consent
+	require.NoError(t, b.store.Snapshot(t.Context(), func(ctx context.Context, tx ports.Tx) error {
+		var err error
+		consents, err = tx.Consents().List(ctx, user.ID())
+		return err
+	}))
+	require.Len(t, consents, 1)
+	require.Equal(t, accounts.ConsentTerms, consents[0].Kind)
+	require.Equal(t, "2026-12", consents[0].Version)
+	require.Equal(t, defaultClient.IP, consents[0].IP)
 }

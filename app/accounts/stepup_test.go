@@ -69,3 +69,27 @@ func TestRedeemStepUpOlderThanFiveMinutes(t *testing.T) {
 		return nil
 	}))
 }
+
+func TestRedeemStepUpAccountDeletion(t *testing.T) {
+	t.Parallel()
+	b := setupService(t)
+	phone := testPhone(3)
+	user := b.signUp(t, phone)
+	b.advance(identity.DefaultOTPResendInterval)
+
+	sent, err := b.sendOTP(t, phone, identity.PurposeAccountDeletion, defaultClient)
+
+	require.NoError(t, err)
+	require.NotEmpty(t, sent.DebugCode, "send-otp sends account_deletion codes to verified accounts")
+	redeem := func(purpose identity.Purpose) error {
+		var verdict error
+		require.NoError(t, b.store.InTx(t.Context(), func(ctx context.Context, tx ports.Tx) error {
+			verdict = b.svc.RedeemStepUp(ctx, tx, user.ID(), purpose, sent.DebugCode)
+			return nil
+		}))
+		return verdict
+	}
+	require.ErrorIs(t, redeem(identity.PurposeWithdrawal), core.ErrOTPInvalid, "bound to its purpose")
+	require.NoError(t, redeem(identity.PurposeAccountDeletion))
+	require.ErrorIs(t, redeem(identity.PurposeAccountDeletion), core.ErrOTPInvalid, "single use")
+}

@@ -161,6 +161,10 @@ type Config struct {
 	// OTPSignup lets send-otp and verify-otp create the account of an unknown phone number,
 	// the OTP-only sign-up of API.md §3.1 (OTP_SIGNUP, default false).
 	OTPSignup bool `env:"OTP_SIGNUP" envDefault:"false"`
+	// TermsVersion names the terms of service and privacy policy a registration accepts; each
+	// registration records it with the time and address as the user's consent (TERMS_VERSION,
+	// default "2026-12"). Change it when the terms change.
+	TermsVersion string `env:"TERMS_VERSION" envDefault:"2026-12"`
 
 	// TransactionFee is the trading fee rate (TRANSACTION_FEE_PERCENTAGE, a percentage from 0
 	// to 100 with at most two decimals, default "0.5", parsed by [core.ParseFeePercent]).

@@ -205,3 +205,36 @@ func (s *Service) RejectWithdrawal(ctx context.Context, p ports.Principal, id pa
 		return w.Reject(reason, p.UserID, now)
 	})
 }
+
+// ConfirmBankAccount marks an account's ownership confirmed by staff; see
+// [ports.PaymentsStaff.ConfirmBankAccount].
+func (s *Service) ConfirmBankAccount(ctx context.Context, p ports.Principal, id payment.BankAccountID, reason string) (*payment.BankAccount, error) {
+	if err := requireStaff(p); err != nil {
+		return nil, err
+	}
+	if err := requireReason(reason); err != nil {
+		return nil, err
+	}
+	var a *payment.BankAccount
+	err := s.store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
+		var err error
+		if a, err = tx.BankAccounts().GetForUpdate(ctx, id); err != nil {
+			return err
+		}
+		if a.Deleted() {
+			return core.ErrNotFound
+		}
+		before := bankAccountDigest(a)
+		now := s.now()
+		if err := a.Verify(now); err != nil {
+			return err
+		}
+		if err := tx.BankAccounts().Save(ctx, a); err != nil {
+			return err
+		}
+		e := auditlog.Event(p, now, actionBankAccountConfirm, entityBankAccount, id.String())
+		e.Reason, e.BeforeDigest, e.AfterDigest = reason, before, bankAccountDigest(a)
+		return auditlog.Append(ctx, tx, e)
+	})
+	return a, err
+}

@@ -242,3 +242,26 @@ func TestVerifyBankAccountInquiry(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, got.Verified())
 }
+
+// TestStaffConfirmsBankAccount: without an inquiry that can decide, staff confirm an account
+// by hand (with a reason), after which money can be paid to it.
+func TestStaffConfirmsBankAccount(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *payments.Config) { c.Inquiry = nil })
+	p := b.customer(t)
+	b.fund(t, p, 500_000)
+	a, err := b.svc.AddBankAccount(t.Context(), p, payment.BankAccountInput{Sheba: testSheba}, goodCode)
+	require.NoError(t, err)
+	require.False(t, a.Verified())
+	_, err = b.svc.VerifyBankAccount(t.Context(), p, a.ID())
+	require.ErrorIs(t, err, core.ErrInquiryUnavailable)
+
+	_, err = b.svc.ConfirmBankAccount(t.Context(), p, a.ID(), "mine")
+	require.ErrorIs(t, err, core.ErrPermissionDenied)
+	_, err = b.svc.ConfirmBankAccount(t.Context(), b.staff, a.ID(), " ")
+	require.ErrorIs(t, err, core.ErrInvalidInput)
+	got, err := b.svc.ConfirmBankAccount(t.Context(), b.staff, a.ID(), "statement matches the national card")
+	require.NoError(t, err)
+	require.True(t, got.Verified())
+	b.withdraw(t, p, a.ID(), 100_000)
+}

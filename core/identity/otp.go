@@ -35,11 +35,13 @@ var (
 	PurposeWithdrawal = Purpose{"withdrawal"}
 	// PurposeBankAccount confirms adding a bank account.
 	PurposeBankAccount = Purpose{"bank_account"}
+	// PurposeAccountDeletion confirms deleting one's account.
+	PurposeAccountDeletion = Purpose{"account_deletion"}
 )
 
 var purposes = []Purpose{
 	PurposeRegistration, PurposeLogin, PurposePasswordReset, PurposePhoneVerification,
-	PurposeWithdrawal, PurposeBankAccount,
+	PurposeWithdrawal, PurposeBankAccount, PurposeAccountDeletion,
 }
 
 // Purposes returns every purpose, in declaration order.

@@ -53,7 +53,7 @@ func TestParsePurpose(t *testing.T) {
 func TestPurposesRoundTrip(t *testing.T) {
 	t.Parallel()
 	all := identity.Purposes()
-	require.Len(t, all, 6)
+	require.Len(t, all, 7)
 	for _, p := range all {
 		back, err := identity.ParsePurpose(p.String())
 		require.NoError(t, err)

@@ -7,16 +7,20 @@ package accountstest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/require"
 
 	"github.com/talabin/talabin/adapters/ratelimit/memory"
 	"github.com/talabin/talabin/adapters/store/postgres"
 	"github.com/talabin/talabin/adapters/store/sqlite"
 	"github.com/talabin/talabin/integration/pgtest"
+	"github.com/talabin/talabin/integration/pii"
 	"github.com/talabin/talabin/ports"
 )
 
@@ -24,6 +28,9 @@ import (
 // [Store.InTx]. It is safe for concurrent use.
 type Store struct {
 	ports.Store
+
+	// dsn is the PostgreSQL database's, "" for SQLite.
+	dsn string
 
 	mu       sync.Mutex
 	jobs     []ports.Job
@@ -54,7 +61,7 @@ func NewPostgresStore(t *testing.T, clock ports.Clock) *Store {
 	s, err := postgres.Open(t.Context(), dsn, postgres.Options{MaxConns: postgresConns, Clock: clock})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
-	return &Store{Store: s}
+	return &Store{Store: s, dsn: dsn}
 }
 
 // migratePostgres migrates the empty template database at dsn.
@@ -143,6 +150,34 @@ func (q recordingQueue) Enqueue(ctx context.Context, job ports.Job) (bool, error
 		*q.jobs = append(*q.jobs, job)
 	}
 	return inserted, err
+}
+
+// SQLDB returns a database/sql handle on the store's database and its engine, for checks
+// that read every table, such as [pii.Scan]. On SQLite it is the store's one write
+// connection, so use it only while no transaction runs; on PostgreSQL it is a pool of its
+// own, closed at the end of the test.
+func (s *Store) SQLDB(t *testing.T) (*sql.DB, pii.Engine) {
+	t.Helper()
+	if s.dsn == "" {
+		lite, ok := s.Store.(*sqlite.Store)
+		require.True(t, ok, "accountstest: store is neither PostgreSQL nor SQLite")
+		return lite.JobDB(), pii.SQLite
+	}
+	cfg, err := pgx.ParseConfig(s.dsn)
+	require.NoError(t, err)
+	db := stdlib.OpenDB(*cfg)
+	t.Cleanup(func() { require.NoError(t, db.Close()) })
+	return db, pii.PostgreSQL
+}
+
+// ScanPII returns every cell of the store's database that contains one of needles (see
+// [pii.Scan]); a test of account deletion expects none for the erased person's data.
+func (s *Store) ScanPII(t *testing.T, needles ...string) []pii.Finding {
+	t.Helper()
+	db, engine := s.SQLDB(t)
+	found, err := pii.Scan(t.Context(), db, engine, needles)
+	require.NoError(t, err)
+	return found
 }
 
 // NewLimiter returns the in-memory rate limiter on clock.

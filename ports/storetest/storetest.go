@@ -68,6 +68,8 @@ func cases() []testCase {
 	all = append(all, withdrawalCases()...)
 	all = append(all, kycCases()...)
 	all = append(all, documentCases()...)
+	all = append(all, consentCases()...)
+	all = append(all, erasureCases()...)
 	return all
 }
 

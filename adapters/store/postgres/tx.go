@@ -85,6 +85,12 @@ func (t *tx) KYC() ports.KYCRepository { return kycRepository{t} }
 // Documents returns the identity document repository of the transaction.
 func (t *tx) Documents() ports.DocumentRepository { return documentRepository{t} }
 
+// Consents returns the consent records of the transaction.
+func (t *tx) Consents() ports.ConsentRepository { return consentRepository{t} }
+
+// Erasure returns the personal data erasure of the transaction.
+func (t *tx) Erasure() ports.ErasureRepository { return erasureRepository{t} }
+
 // Exec runs a statement in the transaction.
 func (t *tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if t.done {

@@ -98,11 +98,15 @@ func (r bankAccountRepository) ListByUser(ctx context.Context, user core.UserID)
 }
 
 // bankAccountFromRow converts a bank_accounts row. The numbers were valid when stored, so
-// one that no longer parses is an internal error.
+// one that no longer parses is an internal error; an erased account's Sheba (erasedSheba) is
+// the zero Sheba.
 func bankAccountFromRow(row dbsqlc.BankAccount) (*payment.BankAccount, error) {
-	sheba, err := iran.ParseSheba(row.Sheba)
-	if err != nil {
-		return nil, fmt.Errorf("%w: sqlite: bank account %d: malformed stored Sheba", core.ErrInternal, row.ID)
+	var sheba iran.Sheba
+	var err error
+	if row.Sheba != erasedSheba {
+		if sheba, err = iran.ParseSheba(row.Sheba); err != nil {
+			return nil, fmt.Errorf("%w: sqlite: bank account %d: malformed stored Sheba", core.ErrInternal, row.ID)
+		}
 	}
 	var card iran.Card
 	if row.CardNumber != "" {

@@ -40,6 +40,8 @@ func (t *tx) Withdrawals() ports.WithdrawalRepository    { return withdrawalRepo
 func (t *tx) BankAccounts() ports.BankAccountRepository  { return bankAccountRepository{t} }
 func (t *tx) KYC() ports.KYCRepository                   { return kycRepository{t} }
 func (t *tx) Documents() ports.DocumentRepository        { return documentRepository{t} }
+func (t *tx) Consents() ports.ConsentRepository          { return consentRepository{t} }
+func (t *tx) Erasure() ports.ErasureRepository           { return erasureRepository{t} }
 
 // accountRef is what the store needs to know about an open account.
 type accountRef struct {

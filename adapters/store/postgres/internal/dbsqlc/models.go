@@ -45,6 +45,15 @@ type BankAccount struct {
 	UpdatedAt     time.Time
 }
 
+type Consent struct {
+	ID      int64
+	UserID  int64
+	Kind    string
+	Version string
+	At      time.Time
+	IP      string
+}
+
 type Deposit struct {
 	ID               int64
 	Number           string
@@ -102,6 +111,12 @@ type KycDocument struct {
 	Status      string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+type KycErasure struct {
+	UserID         int64
+	NationalIDHash string
+	ErasedAt       time.Time
 }
 
 type KycProfile struct {

@@ -43,6 +43,15 @@ type BankAccount struct {
 	UpdatedAt     int64
 }
 
+type Consent struct {
+	ID      int64
+	UserID  int64
+	Kind    string
+	Version string
+	At      int64
+	IP      string
+}
+
 type Deposit struct {
 	ID               int64
 	Number           string
@@ -100,6 +109,12 @@ type KycDocument struct {
 	Status      string
 	CreatedAt   int64
 	UpdatedAt   int64
+}
+
+type KycErasure struct {
+	UserID         int64
+	NationalIDHash string
+	ErasedAt       int64
 }
 
 type KycProfile struct {
