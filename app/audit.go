@@ -21,20 +21,19 @@ type AuditReport struct {
 	// Unchained is how many of them were stored before the chain began (before migration
 	// postgres 00008, sqlite 00006), which it does not cover.
 	Unchained int64
-	// HeadID and Head are the last event of the chain and its hash; HeadID is 0 when no event
-	// is chained. An operator who notes them elsewhere can later tell the log from a
-	// rewritten one, whose head would differ.
-	HeadID int64
-	Head   audit.Hash
-	// Break is the first event at which the chain does not hold; nil when it holds.
+	// Heads are the last event of each chain that has events and its hash, by chain. An
+	// operator who notes them elsewhere can later tell the log from a rewritten one, whose
+	// heads would differ.
+	Heads []audit.Head
+	// Break is the first event at which a chain does not hold; nil when all hold.
 	Break *audit.BreakError
 }
 
-// OK reports whether the chain holds.
+// OK reports whether every chain holds.
 func (r AuditReport) OK() bool { return r.Break == nil }
 
-// String prints the report: "entries=N ok", then the unchained events and the head when
-// there are any; or the break.
+// String prints the report: "entries=N ok", then the unchained events when there are any and
+// one "head chain K: entry ID HASH" line per chain; or the break.
 func (r AuditReport) String() string {
 	if r.Break != nil {
 		return r.Break.Error()
@@ -44,24 +43,21 @@ func (r AuditReport) String() string {
 	if r.Unchained > 0 {
 		fmt.Fprintf(&b, "\nunchained=%d: the first %d entries predate the hash chain and are not covered by it", r.Unchained, r.Unchained)
 	}
-	if r.HeadID != 0 {
-		fmt.Fprintf(&b, "\nhead: entry %d %s", r.HeadID, r.Head)
+	for _, h := range r.Heads {
+		fmt.Fprintf(&b, "\nhead chain %d: entry %d %s", h.Chain, h.ID, h.Hash)
 	}
 	return b.String()
 }
 
 // VerifyAuditLog walks the whole audit log in id order, a page at a time, in one snapshot,
-// and checks its hash chain ([audit.Verifier]). A broken chain is a report, not an error.
+// and checks its hash chains ([audit.Verifier]). A broken chain is a report, not an error.
 func VerifyAuditLog(ctx context.Context, store ports.Store) (AuditReport, error) {
 	var v audit.Verifier
 	err := store.Snapshot(ctx, func(ctx context.Context, tx ports.Tx) error {
 		v = audit.Verifier{}
 		return walkAuditLog(ctx, tx.Audit(), &v)
 	})
-	r := AuditReport{Entries: v.Entries(), Unchained: v.Unchained()}
-	if id, h, ok := v.Head(); ok {
-		r.HeadID, r.Head = id, h
-	}
+	r := AuditReport{Entries: v.Entries(), Unchained: v.Unchained(), Heads: v.Heads()}
 	if errors.As(err, &r.Break) {
 		return r, nil
 	}

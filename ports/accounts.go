@@ -66,6 +66,14 @@ type Accounts interface {
 	// RevokeSession revokes one of the user's own sessions; another user's session or an
 	// unknown id returns [core.ErrNotFound].
 	RevokeSession(ctx context.Context, p Principal, sessionID string, c Client) error
+	// Consents returns where p's user stands with the terms. Errors:
+	// [core.ErrAccountDisabled].
+	Consents(ctx context.Context, p Principal) (ConsentStatus, error)
+	// AcceptTerms records that p's user accepts the terms of version, which must be the
+	// current one, from p's client address. Idempotent: accepting the version the user's
+	// latest acceptance names records nothing more. Errors: [core.ValidationError] on
+	// "version", [core.ErrAccountDisabled].
+	AcceptTerms(ctx context.Context, p Principal, version string) (ConsentStatus, error)
 }
 
 // RevocationCacheTTL bounds how long a revoked session's access tokens may still pass
@@ -189,4 +197,13 @@ type SessionInfo struct {
 	ExpiresAt  time.Time
 	UserAgent  string
 	IP         string
+}
+
+// ConsentStatus is where a user stands with the terms: the version in force, whether the
+// user's latest acceptance of the terms is of that version (false after the terms change,
+// until the user accepts again), and every consent the user gave, oldest first.
+type ConsentStatus struct {
+	CurrentVersion string
+	Accepted       bool
+	Consents       []Consent
 }

@@ -139,11 +139,17 @@ type AuditEvent struct {
 	// BeforeDigest and AfterDigest are SHA-256 hex digests of the entity's state before and
 	// after, "" when there is none.
 	BeforeDigest, AfterDigest string
+	// Chain is the hash chain the event is in: the store picks it on Append with
+	// [audit.ChainFor] from the actor (the entity for the system's events) and its number of
+	// chains, and ignores it on input. Events stored before the log had several chains are
+	// in chain 0.
+	Chain int
 	// PrevHash and Hash chain the event into the tamper-evident log: Hash is
 	// [audit.Link](PrevHash, the event's [audit.Entry]) and PrevHash is the Hash of the event
-	// before it in id order (the zero [audit.Hash] for the first). The store sets both on
-	// Append and ignores them on input; both are zero on events stored before the chain
-	// began (they were appended before migration postgres 00008, sqlite 00006).
+	// before it in its chain, in id order (the zero [audit.Hash] for the chain's first). The
+	// store sets both on Append and ignores them on input; both are zero on events stored
+	// before the chain began (they were appended before migration postgres 00008, sqlite
+	// 00006).
 	PrevHash, Hash audit.Hash
 }
 
@@ -153,7 +159,7 @@ func (e AuditEvent) Entry() audit.Entry {
 		ID: e.ID, At: e.At, ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
 		Entity: e.Entity, EntityID: e.EntityID, Reason: e.Reason, IP: e.IP,
 		UserAgent: e.UserAgent, RequestID: e.RequestID, BeforeDigest: e.BeforeDigest,
-		AfterDigest: e.AfterDigest,
+		AfterDigest: e.AfterDigest, Chain: e.Chain,
 	}
 }
 
@@ -172,14 +178,19 @@ type AuditFilter struct {
 }
 
 // AuditRepository appends and lists audit events; events are never changed or deleted, and
-// each is chained to the one before it by a hash ([audit.Link]), so that a change made behind
-// the store's back shows ([audit.Verifier]).
+// each is chained to the one before it in its chain by a hash ([audit.Link]), so that a
+// change made behind the store's back shows ([audit.Verifier]).
 type AuditRepository interface {
-	// Append stores e (its ID, PrevHash and Hash are ignored) and returns its id. It keeps
-	// At to the microsecond, and chains e after the last event in id order: it serializes
-	// appenders from the call until the transaction ends, so that ids and the chain agree
-	// and no two events follow the same one. Call it late in a transaction. An event
-	// without At or Action returns an error wrapping [core.ErrInvalidInput].
+	// Append stores e (its ID, Chain, PrevHash and Hash are ignored) and returns its id. It
+	// keeps At to the microsecond, picks e's chain ([AuditEvent.Chain]) and chains e after
+	// the last event of that chain in id order: it serializes the appenders of one chain
+	// from the call until the transaction ends, so that ids and each chain agree and no two
+	// events follow the same one; appenders of other chains do not wait. Call it late in a
+	// transaction, and append to one chain per transaction where possible (one actor's
+	// events share a chain): two transactions that append to two chains in opposite orders
+	// may deadlock, which the store treats as a transient failure (it retries, then returns
+	// an error wrapping [core.ErrRetryable]). An event without At or Action returns an error
+	// wrapping [core.ErrInvalidInput].
 	Append(ctx context.Context, e AuditEvent) (int64, error)
 	// List returns one page of events matching f, newest first (ties by id descending), and
 	// how many match in all.

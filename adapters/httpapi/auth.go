@@ -267,6 +267,8 @@ func (a *Auth) Routes(rt Routes) {
 		rt.Get("/sessions/", a.sessions)
 		rt.Delete("/sessions/{id}/", a.revokeSession)
 		rt.Post("/sessions/{id}/revoke/", a.revokeSession)
+		rt.Get("/consents/", a.consents)
+		rt.Post("/consents/", a.acceptTerms)
 	})
 }
 

@@ -26,6 +26,9 @@ const (
 	fakeResendAfter             = time.Minute
 )
 
+// fakeTermsVersion is the version of the terms in force for [newFakeAccounts].
+const fakeTermsVersion = "2026-12"
+
 // fakeCreatedAt is when the fixture user registered.
 var fakeCreatedAt = time.Date(2025, 3, 1, 11, 0, 0, 0, time.UTC)
 
@@ -66,6 +69,8 @@ type fakeAccounts struct {
 	ResetPasswordFunc  func(context.Context, ports.ResetPasswordInput) error
 	SessionsFunc       func(context.Context, ports.Principal) ([]ports.SessionInfo, error)
 	RevokeSessionFunc  func(context.Context, ports.Principal, string, ports.Client) error
+	ConsentsFunc       func(context.Context, ports.Principal) (ports.ConsentStatus, error)
+	AcceptTermsFunc    func(context.Context, ports.Principal, string) (ports.ConsentStatus, error)
 
 	mu    sync.Mutex
 	calls []any // every input received, in order
@@ -136,6 +141,17 @@ func newFakeAccounts() *fakeAccounts {
 			return core.ErrNotFound
 		}
 		return nil
+	}
+	f.ConsentsFunc = func(context.Context, ports.Principal) (ports.ConsentStatus, error) {
+		return ports.ConsentStatus{CurrentVersion: fakeTermsVersion}, nil
+	}
+	f.AcceptTermsFunc = func(_ context.Context, _ ports.Principal, version string) (ports.ConsentStatus, error) {
+		if version != fakeTermsVersion {
+			return ports.ConsentStatus{}, core.FieldError("version", "This is not the current version of the terms.")
+		}
+		return ports.ConsentStatus{CurrentVersion: fakeTermsVersion, Accepted: true, Consents: []ports.Consent{
+			{User: fakeUserID, Kind: "terms", Version: fakeTermsVersion, At: fakeCreatedAt},
+		}}, nil
 	}
 	return f
 }
@@ -237,6 +253,16 @@ func (f *fakeAccounts) Sessions(ctx context.Context, p ports.Principal) ([]ports
 func (f *fakeAccounts) RevokeSession(ctx context.Context, p ports.Principal, id string, c ports.Client) error {
 	f.record(principalCall{Method: "RevokeSession", Principal: p, Input: id})
 	return f.RevokeSessionFunc(ctx, p, id, c)
+}
+
+func (f *fakeAccounts) Consents(ctx context.Context, p ports.Principal) (ports.ConsentStatus, error) {
+	f.record(principalCall{Method: "Consents", Principal: p})
+	return f.ConsentsFunc(ctx, p)
+}
+
+func (f *fakeAccounts) AcceptTerms(ctx context.Context, p ports.Principal, version string) (ports.ConsentStatus, error) {
+	f.record(principalCall{Method: "AcceptTerms", Principal: p, Input: version})
+	return f.AcceptTermsFunc(ctx, p, version)
 }
 
 // countingLimiter is a [ports.RateLimiter] for tests: each (limit name, key) allows the

@@ -100,7 +100,7 @@ func (s *Service) Login(ctx context.Context, in ports.LoginInput) (ports.SignIn,
 				return err
 			}
 		}
-		tokens, err := s.startSession(ctx, tx, u, in.Client)
+		tokens, err := s.startSession(ctx, tx, u, in.Client, methodPassword)
 		if err != nil {
 			return err
 		}
@@ -124,8 +124,9 @@ func (s *Service) Login(ctx context.Context, in ports.LoginInput) (ports.SignIn,
 	return signIn, nil
 }
 
-// startSession creates a session for user in tx and returns its first token pair.
-func (s *Service) startSession(ctx context.Context, tx ports.Tx, user identity.User, c ports.Client) (ports.Tokens, error) {
+// startSession creates a session for user in tx, signed in from c by method (a fixed word:
+// password, otp), audits it and returns its first token pair.
+func (s *Service) startSession(ctx context.Context, tx ports.Tx, user identity.User, c ports.Client, method string) (ports.Tokens, error) {
 	now := s.now()
 	id, err := identity.NewSessionID(s.rand)
 	if err != nil {
@@ -140,6 +141,9 @@ func (s *Service) startSession(ctx context.Context, tx ports.Tx, user identity.U
 		return ports.Tokens{}, err
 	}
 	if err := tx.Sessions().Create(ctx, session); err != nil {
+		return ports.Tokens{}, err
+	}
+	if err := appendUserEvent(ctx, tx, user.ID(), user.Role(), c, now, actionSessionCreate, method); err != nil {
 		return ports.Tokens{}, err
 	}
 	return s.tokens(user, session, refresh, now)

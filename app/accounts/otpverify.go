@@ -131,7 +131,7 @@ func (s *Service) redeemCode(ctx context.Context, tx ports.Tx, phone iran.Mobile
 		if err := user.CheckSignIn(); err != nil {
 			return ports.VerifyOTPResult{}, user, err
 		}
-		tokens, err := s.startSession(ctx, tx, user, in.Client)
+		tokens, err := s.startSession(ctx, tx, user, in.Client, methodOTP)
 		if err != nil {
 			return ports.VerifyOTPResult{}, user, err
 		}
@@ -143,7 +143,7 @@ func (s *Service) redeemCode(ctx context.Context, tx ports.Tx, phone iran.Mobile
 		}
 		return ports.VerifyOTPResult{ResetToken: s.resets.issue(user, s.now()), ResetTokenTTL: s.cfg.ResetTokenTTL}, user, nil
 	default: // registration, phone verification
-		user, err := s.verifyPhone(ctx, tx, phone, purpose)
+		user, err := s.verifyPhone(ctx, tx, phone, purpose, in.Client)
 		if err != nil {
 			return ports.VerifyOTPResult{}, user, err
 		}
@@ -184,12 +184,16 @@ func (s *Service) userForCode(ctx context.Context, tx ports.Tx, phone iran.Mobil
 }
 
 // verifyPhone marks the phone of a verified registration or phone verification code as
-// verified and opens the user's ledger accounts. With [ServiceConfig.OTPSignup], a
-// registration code for an unknown phone creates a passwordless account.
-func (s *Service) verifyPhone(ctx context.Context, tx ports.Tx, phone iran.Mobile, purpose identity.Purpose) (identity.User, error) {
+// verified, opens the user's ledger accounts and audits the verification (a phone verified
+// already is not audited again). With [ServiceConfig.OTPSignup], a registration code for an
+// unknown phone creates a passwordless account, audited as a registration too.
+func (s *Service) verifyPhone(ctx context.Context, tx ports.Tx, phone iran.Mobile, purpose identity.Purpose, c ports.Client) (identity.User, error) {
 	now := s.now()
 	found, err := tx.Users().GetByPhone(ctx, phone.String())
-	var user identity.User
+	var (
+		user    identity.User
+		actions []string
+	)
 	switch {
 	case errors.Is(err, core.ErrNotFound):
 		if purpose != identity.PurposeRegistration || !s.cfg.OTPSignup {
@@ -206,11 +210,15 @@ func (s *Service) verifyPhone(ctx context.Context, tx ports.Tx, phone iran.Mobil
 		if user, err = tx.Users().Get(ctx, id); err != nil {
 			return identity.User{}, err
 		}
+		actions = []string{actionRegister, actionPhoneVerified}
 	case err != nil:
 		return identity.User{}, err
 	default:
 		if user, err = tx.Users().GetForUpdate(ctx, found.ID()); err != nil {
 			return identity.User{}, err
+		}
+		if !user.PhoneVerified() {
+			actions = []string{actionPhoneVerified}
 		}
 		if err := user.VerifyPhone(now); err != nil {
 			return user, err
@@ -221,6 +229,11 @@ func (s *Service) verifyPhone(ctx context.Context, tx ports.Tx, phone iran.Mobil
 	}
 	if err := tx.Ledger().OpenUserAccounts(ctx, user.ID()); err != nil {
 		return identity.User{}, fmt.Errorf("open ledger accounts: %w", err)
+	}
+	for _, action := range actions {
+		if err := appendUserEvent(ctx, tx, user.ID(), user.Role(), c, now, action, ""); err != nil {
+			return identity.User{}, err
+		}
 	}
 	return user, nil
 }

@@ -17,7 +17,8 @@ import (
 // The input is validated first; then each attempt spends one unit of
 // [Limits.ChangePassword] for the user before the old password is checked. An account
 // without a password (signed up by code) cannot confirm one and gets
-// [core.ErrWrongPassword]; it sets one through a password reset.
+// [core.ErrWrongPassword]; it sets one through a password reset. The change is audited in
+// its transaction.
 func (s *Service) ChangePassword(ctx context.Context, p ports.Principal, in ports.ChangePasswordInput) error {
 	user, err := s.Me(ctx, p)
 	if err != nil {
@@ -77,8 +78,10 @@ func (s *Service) ChangePassword(ctx context.Context, p ports.Principal, in port
 		if err := tx.Users().Update(ctx, u); err != nil {
 			return err
 		}
-		revoked, err = tx.Sessions().RevokeByUser(ctx, u.ID(), p.SessionID, s.now(), identity.RevokePasswordChange)
-		return err
+		if revoked, err = tx.Sessions().RevokeByUser(ctx, u.ID(), p.SessionID, s.now(), identity.RevokePasswordChange); err != nil {
+			return err
+		}
+		return appendUserEvent(ctx, tx, u.ID(), u.Role(), p.Client, s.now(), actionPasswordChange, "")
 	})
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
@@ -125,11 +128,7 @@ func (s *Service) ResetPassword(ctx context.Context, in ports.ResetPasswordInput
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	method := "token"
-	if byCode {
-		method = "code"
-	}
-	ev := securityEvent{client: in.Client, phone: phone.String(), attrs: []slog.Attr{slog.String("method", method)}}
+	ev := securityEvent{client: in.Client, phone: phone.String(), attrs: []slog.Attr{slog.String("method", resetMethod(in))}}
 	fail := func(err error) error {
 		ev.name, ev.level = eventPasswordResetFailed, slog.LevelWarn
 		ev.attrs = append(ev.attrs, reason(err))
@@ -177,6 +176,14 @@ func (s *Service) ResetPassword(ctx context.Context, in ports.ResetPasswordInput
 	return nil
 }
 
+// resetMethod names the proof of in, a fixed word for the logs: "code" or "token".
+func resetMethod(in ports.ResetPasswordInput) string {
+	if in.Code != "" {
+		return "code"
+	}
+	return "token"
+}
+
 // precheckResetToken checks a reset token against the stored account before the new
 // password is hashed, so a bad token costs no hashing; the transaction checks it again.
 func (s *Service) precheckResetToken(ctx context.Context, phone iran.Mobile, token string) error {
@@ -202,8 +209,8 @@ func (s *Service) precheckResetToken(ctx context.Context, phone iran.Mobile, tok
 }
 
 // resetInTx checks the proof of in and sets the password hash of phone's account in tx,
-// revoking its sessions. It returns a verdict (see isVerdict) only before its own writes
-// other than the code's attempt.
+// revoking its sessions and auditing the reset. It returns a verdict (see isVerdict) only
+// before its own writes other than the code's attempt.
 func (s *Service) resetInTx(ctx context.Context, tx ports.Tx, phone iran.Mobile, in ports.ResetPasswordInput, hash string) (identity.User, int64, error) {
 	if in.Code != "" {
 		if err := s.checkCode(ctx, tx, phone, identity.PurposePasswordReset, in.Code); err != nil {
@@ -232,6 +239,9 @@ func (s *Service) resetInTx(ctx context.Context, tx ports.Tx, phone iran.Mobile,
 	}
 	revoked, err := tx.Sessions().RevokeByUser(ctx, user.ID(), "", now, identity.RevokePasswordReset)
 	if err != nil {
+		return identity.User{}, 0, err
+	}
+	if err := appendUserEvent(ctx, tx, user.ID(), user.Role(), in.Client, now, actionPasswordReset, resetMethod(in)); err != nil {
 		return identity.User{}, 0, err
 	}
 	return user, revoked, nil

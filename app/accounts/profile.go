@@ -28,7 +28,8 @@ func (s *Service) Me(ctx context.Context, p ports.Principal) (identity.User, err
 
 // UpdateProfile applies a partial profile change ([identity.User.UpdateProfile]). The KYC
 // lock on names ([core.ErrKYCLocked]) applies once KYC state exists; until then nothing is
-// locked.
+// locked. A change is audited in its transaction with digests of the profile before and
+// after; an update that changes nothing is not.
 func (s *Service) UpdateProfile(ctx context.Context, p ports.Principal, in identity.ProfileUpdate) (identity.User, error) {
 	var user identity.User
 	err := s.store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
@@ -39,10 +40,21 @@ func (s *Service) UpdateProfile(ctx context.Context, p ports.Principal, in ident
 		if user.Disabled() {
 			return core.ErrAccountDisabled
 		}
-		if err := user.UpdateProfile(in, s.now()); err != nil {
+		now := s.now()
+		before := profileDigest(user)
+		if err := user.UpdateProfile(in, now); err != nil {
 			return err
 		}
-		return tx.Users().Update(ctx, user)
+		if err := tx.Users().Update(ctx, user); err != nil {
+			return err
+		}
+		after := profileDigest(user)
+		if after == before {
+			return nil
+		}
+		e := userEvent(user.ID(), p.Role, p.Client, now, actionProfileUpdate, "")
+		e.BeforeDigest, e.AfterDigest = before, after
+		return appendEvent(ctx, tx, e)
 	})
 	if err != nil {
 		return identity.User{}, fmt.Errorf("update profile: %w", err)

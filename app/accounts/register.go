@@ -19,9 +19,10 @@ const pendingHash = "pending"
 
 // Register signs a phone up with a password and sends it the registration code; a phone
 // that exists unverified is registered again (password and names replaced, a fresh code).
-// The user, the code and its SMS job are written in one transaction. A verified (or
-// disabled) phone gets [core.ErrPhoneTaken] before any send budget is spent. The ledger
-// accounts are opened when the phone is verified ([Service.VerifyOTP]).
+// The user, its consent, the code, its SMS job and the audit event are written in one
+// transaction. A verified (or disabled) phone gets [core.ErrPhoneTaken] before any send
+// budget is spent. The ledger accounts are opened when the phone is verified
+// ([Service.VerifyOTP]).
 func (s *Service) Register(ctx context.Context, in ports.RegisterInput) (ports.OTPSent, error) {
 	now := s.now()
 	ve := core.NewValidationError()
@@ -94,8 +95,10 @@ func (s *Service) Register(ctx context.Context, in ports.RegisterInput) (ports.O
 		if err := s.recordConsent(ctx, tx, userID, in.Client, now); err != nil {
 			return err
 		}
-		code, err = s.issueOTP(ctx, tx, phone, identity.PurposeRegistration)
-		return err
+		if code, err = s.issueOTP(ctx, tx, phone, identity.PurposeRegistration); err != nil {
+			return err
+		}
+		return appendUserEvent(ctx, tx, userID, candidate.Role(), in.Client, now, actionRegister, "")
 	})
 	if errors.Is(err, core.ErrPhoneTaken) {
 		return ports.OTPSent{}, err

@@ -92,7 +92,8 @@ func (s *Service) Refresh(ctx context.Context, in ports.RefreshInput) (ports.Tok
 }
 
 // Logout revokes the session of in.RefreshToken and the session in.SessionID with
-// [identity.RevokeLogout]; unknown and already revoked sessions are skipped.
+// [identity.RevokeLogout], auditing each revocation; unknown and already revoked sessions
+// are skipped.
 func (s *Service) Logout(ctx context.Context, in ports.LogoutInput) error {
 	if in.RefreshToken == "" && in.SessionID == "" {
 		return core.FieldError("refresh", msgRequired)
@@ -124,8 +125,17 @@ func (s *Service) Logout(ctx context.Context, in ports.LogoutInput) error {
 			if err != nil {
 				return err
 			}
-			if ok {
-				revoked = append(revoked, session)
+			if !ok {
+				continue
+			}
+			revoked = append(revoked, session)
+			user, err := tx.Users().Get(ctx, session.UserID())
+			if err != nil {
+				return err
+			}
+			if err := appendUserEvent(ctx, tx, user.ID(), user.Role(), in.Client, s.now(), actionSessionRevoke,
+				identity.RevokeLogout.String()); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -191,9 +201,9 @@ func (s *Service) Sessions(ctx context.Context, p ports.Principal) ([]ports.Sess
 	return out, nil
 }
 
-// RevokeSession revokes one of p's own sessions ([identity.RevokeLogout]); revoking a
-// revoked one succeeds. Another user's session and an unknown id return
-// [core.ErrNotFound].
+// RevokeSession revokes one of p's own sessions ([identity.RevokeLogout]) and audits it;
+// revoking a revoked one succeeds and audits nothing. Another user's session and an unknown
+// id return [core.ErrNotFound].
 func (s *Service) RevokeSession(ctx context.Context, p ports.Principal, sessionID string, c ports.Client) error {
 	if sessionID == "" {
 		return core.ErrNotFound
@@ -207,8 +217,10 @@ func (s *Service) RevokeSession(ctx context.Context, p ports.Principal, sessionI
 		if session.UserID() != p.UserID {
 			return core.ErrNotFound
 		}
-		revoked, err = s.revoke(ctx, tx, session, identity.RevokeLogout)
-		return err
+		if revoked, err = s.revoke(ctx, tx, session, identity.RevokeLogout); err != nil || !revoked {
+			return err
+		}
+		return appendUserEvent(ctx, tx, p.UserID, p.Role, c, s.now(), actionSessionRevoke, identity.RevokeLogout.String())
 	})
 	if errors.Is(err, core.ErrNotFound) {
 		return core.ErrNotFound

@@ -28,19 +28,28 @@ type Entry struct {
 	RequestID string
 	// BeforeDigest and AfterDigest fingerprint the entity's state before and after.
 	BeforeDigest, AfterDigest string
+	// Chain is the chain the entry is linked in ([ChainFor]); the hash covers it, so an
+	// entry cannot be moved to another chain.
+	Chain int
 }
 
 // linkVersion starts every encoding, so that a later encoding can never collide with this
 // one.
 const linkVersion = "talabin.audit.v1"
 
-// Link returns the hash of e chained after prev (the zero Hash for the first entry): SHA-256
-// over an encoding in which every field has a fixed place and every text its length first,
-// so that no two different (prev, e) encode alike. In order: the version text, prev's 32
-// bytes, then ID, At's Unix seconds, At's nanoseconds within its second, ActorID, each as 8
-// bytes big-endian (At thus names one instant whatever its location), then ActorRole,
-// Action, Entity, EntityID, Reason, IP, UserAgent, RequestID, BeforeDigest and AfterDigest,
-// each as its byte length in 8 bytes big-endian followed by its bytes.
+// Link returns the hash of e chained after prev (the zero Hash for the first entry of its
+// chain): SHA-256 over an encoding in which every field has a fixed place and every text its
+// length first, so that no two different (prev, e) encode alike. In order: the version text,
+// prev's 32 bytes, then ID, At's Unix seconds, At's nanoseconds within its second, ActorID,
+// each as 8 bytes big-endian (At thus names one instant whatever its location), then
+// ActorRole, Action, Entity, EntityID, Reason, IP, UserAgent, RequestID, BeforeDigest and
+// AfterDigest, each as its byte length in 8 bytes big-endian followed by its bytes; last,
+// for an entry of any chain but 0, Chain as 8 bytes big-endian.
+//
+// Chain 0 adds nothing, so its encoding is the one from before the log had several chains:
+// the entries chained then, all in chain 0, keep their hashes. The encoding stays
+// unambiguous, since the texts before it are length-prefixed: whether 8 more bytes follow
+// tells a chain-0 entry from any other, and they are never 8 zero bytes.
 func Link(prev Hash, e Entry) Hash {
 	w := linkWriter{h: sha256.New()}
 	w.text(linkVersion)
@@ -54,6 +63,9 @@ func Link(prev Hash, e Entry) Hash {
 		e.BeforeDigest, e.AfterDigest,
 	} {
 		w.text(s)
+	}
+	if e.Chain != 0 {
+		w.int(int64(e.Chain))
 	}
 	var out Hash
 	w.h.Sum(out[:0])

@@ -50,6 +50,9 @@ func encodeByHand(prev audit.Hash, e audit.Entry) []byte {
 	} {
 		text(s)
 	}
+	if e.Chain != 0 {
+		b = binary.BigEndian.AppendUint64(b, uint64(e.Chain))
+	}
 	return b
 }
 
@@ -65,6 +68,8 @@ func TestLinkIsTheDocumentedEncoding(t *testing.T) {
 		{"Chained", prev, sampleEntry()},
 		{"EmptyFields", prev, audit.Entry{ID: 1, At: time.Unix(0, 0), Action: "x"}},
 		{"BeforeTheEpoch", prev, audit.Entry{ID: 1, At: time.Date(1969, 12, 31, 23, 59, 59, 999_999_000, time.UTC), Action: "x"}},
+		{"OtherChain", prev, func() audit.Entry { e := sampleEntry(); e.Chain = 3; return e }()},
+		{"LastChain", audit.Hash{}, audit.Entry{ID: 1, At: time.Unix(0, 0), Action: "x", Chain: 1023}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,11 +79,29 @@ func TestLinkIsTheDocumentedEncoding(t *testing.T) {
 	}
 }
 
-// TestLinkIsStable pins the hash of one entry: the stored chains depend on the encoding, so
-// changing it must be a deliberate, versioned change.
+// TestLinkIsStable pins the hash of one entry in chain 0 and in chain 3: the stored chains
+// depend on the encoding, so changing it must be a deliberate, versioned change. The chain-0
+// hash is the one pinned before the log had several chains: entries chained then keep
+// theirs.
 func TestLinkIsStable(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, "3400b6c0f0a6638f6415a72b7ab83004c54ac55224eb543fcc757ab3c8ebf5ae", audit.Link(audit.Hash{}, sampleEntry()).String())
+	e := sampleEntry()
+	e.Chain = 3
+	require.Equal(t, "1e69d795558651e4fd176415f13e0ee315cf6bc77488c0280aaba9b0f40393dc", audit.Link(audit.Hash{}, e).String())
+}
+
+func TestLinkCoversTheChain(t *testing.T) {
+	t.Parallel()
+	e := sampleEntry()
+	seen := map[audit.Hash]int{}
+	for _, chain := range []int{0, 1, 2, 15, 16, 1023} {
+		e.Chain = chain
+		h := audit.Link(audit.Hash{}, e)
+		prev, dup := seen[h]
+		require.False(t, dup, "chains %d and %d hash alike", prev, chain)
+		seen[h] = chain
+	}
 }
 
 func TestLinkNamesAnInstant(t *testing.T) {
@@ -116,6 +139,7 @@ func TestLinkCoversEveryField(t *testing.T) {
 		{"AfterDigest", func(e *audit.Entry) { e.AfterDigest = strings.Repeat("ce", 32) }},
 		{"ReasonIntoIP", func(e *audit.Entry) { e.Reason, e.IP = "maintenance2", "03.0.113.7" }},
 		{"EmptyFieldsSwapped", func(e *audit.Entry) { e.BeforeDigest, e.AfterDigest = e.AfterDigest, e.BeforeDigest }},
+		{"Chain", func(e *audit.Entry) { e.Chain = 3 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,6 +172,7 @@ func FuzzLinkChanges(f *testing.F) {
 			ID: id, At: time.Unix(sec, nsec%1_000_000_000), ActorID: core.UserID(actor),
 			ActorRole: role, Action: action, Entity: entity, EntityID: entityID, Reason: reason,
 			IP: ip, UserAgent: agent, RequestID: request, BeforeDigest: before, AfterDigest: after,
+			Chain: int(shift % 3),
 		}
 		var prev audit.Hash
 		prev[0] = byte(which)
@@ -162,7 +187,7 @@ func FuzzLinkChanges(f *testing.F) {
 		}
 		// One field changed.
 		changed := e
-		switch n := int(which) % 15; n {
+		switch n := int(which) % 16; n {
 		case 10:
 			changed.ID++
 		case 11:
@@ -173,10 +198,12 @@ func FuzzLinkChanges(f *testing.F) {
 			changed.At = changed.At.Add(time.Second)
 		case 14:
 			prev[1]++
+		case 15:
+			changed.Chain++
 		default:
 			*texts(&changed)[n] += "x"
 		}
-		require.NotEqual(t, want, audit.Link(prev, changed), "field %d changed", which%15)
+		require.NotEqual(t, want, audit.Link(prev, changed), "field %d changed", which%16)
 		prev[1] = 0
 
 		// Bytes moved between adjacent text fields, either way.

@@ -16,8 +16,8 @@ import (
 	"github.com/talabin/talabin/ports"
 )
 
-// appendAudit stores e and returns it as stored: with its id, its time to the microsecond
-// and its links, which must chain it after the event before it.
+// appendAudit stores e and returns it as stored: with its id, its time to the microsecond,
+// its chain and its links.
 func (b *bundle) appendAudit(t *testing.T, e ports.AuditEvent) ports.AuditEvent {
 	t.Helper()
 	var id int64
@@ -37,7 +37,9 @@ func (b *bundle) appendAudit(t *testing.T, e ports.AuditEvent) ports.AuditEvent 
 	got := stored[0]
 	want := e
 	want.ID, want.At, want.PrevHash, want.Hash = id, e.At.UTC().Truncate(time.Microsecond), got.PrevHash, got.Hash
+	want.Chain = got.Chain
 	require.Equal(t, want, got, "the event as stored")
+	require.GreaterOrEqual(t, got.Chain, 0)
 	require.Equal(t, audit.Link(got.PrevHash, got.Entry()), got.Hash)
 	return got
 }
@@ -79,26 +81,48 @@ func (b *bundle) auditChain(t *testing.T, pageSize int) []ports.AuditEvent {
 	return all
 }
 
-// requireChained checks that events, the whole log in id order, form one chain: the first
-// follows the zero hash, every other follows the one before it (no fork, no gap), and every
-// hash recomputes.
-func requireChained(t *testing.T, events []ports.AuditEvent) {
+// requireChained checks that events, the whole log in id order, form whole chains: the first
+// event of each chain follows the zero hash, every other follows the one before it in its
+// chain (no fork, no gap), and every hash recomputes. It returns the events by chain.
+func requireChained(t *testing.T, events []ports.AuditEvent) map[int][]ports.AuditEvent {
 	t.Helper()
-	var prev audit.Hash
+	chains := map[int][]ports.AuditEvent{}
 	for i, e := range events {
 		if i > 0 {
 			require.Greater(t, e.ID, events[i-1].ID, "id order")
 		}
-		require.Equal(t, prev, e.PrevHash, "prev hash of event %d", e.ID)
+		var prev audit.Hash
+		if before := chains[e.Chain]; len(before) > 0 {
+			prev = before[len(before)-1].Hash
+		}
+		require.Equal(t, prev, e.PrevHash, "prev hash of event %d in chain %d", e.ID, e.Chain)
 		require.False(t, e.Hash.IsZero(), "event %d has a hash", e.ID)
 		require.Equal(t, audit.Link(e.PrevHash, e.Entry()), e.Hash, "hash of event %d", e.ID)
-		prev = e.Hash
+		chains[e.Chain] = append(chains[e.Chain], e)
 	}
 	sealed := make([]audit.Sealed, 0, len(events))
 	for _, e := range events {
 		sealed = append(sealed, e.Sealed())
 	}
 	require.NoError(t, audit.Verify(sealed))
+	return chains
+}
+
+// requireOneChainPerActor checks that all the events of each actor are in one chain. The
+// system's own events (actor 0) go by their entity instead.
+func requireOneChainPerActor(t *testing.T, events []ports.AuditEvent) {
+	t.Helper()
+	chainOf := map[core.UserID]int{}
+	for _, e := range events {
+		if e.ActorID == 0 {
+			continue
+		}
+		if c, ok := chainOf[e.ActorID]; ok {
+			require.Equal(t, c, e.Chain, "event %d of actor %d", e.ID, e.ActorID)
+			continue
+		}
+		chainOf[e.ActorID] = e.Chain
+	}
 }
 
 // errRollBack rolls a test transaction back.
@@ -179,52 +203,97 @@ func auditCases() []testCase {
 				At: b.now.Add(123_456_789), ActorID: user, ActorRole: "user", Action: "order.place",
 				Entity: "order", EntityID: "1", IP: "203.0.113.7", UserAgent: "Mozilla/5.0", RequestID: "req-1",
 			})
-			require.True(t, first.PrevHash.IsZero(), "the first event follows the zero hash")
-			second := b.appendAudit(t, ports.AuditEvent{At: b.now, Action: "trading.halt", Reason: "maintenance"})
+			require.True(t, first.PrevHash.IsZero(), "the first event of a chain follows the zero hash")
+			second := b.appendAudit(t, ports.AuditEvent{At: b.now, ActorID: user, Action: "order.cancel", Entity: "order", EntityID: "1"})
+			require.Equal(t, first.Chain, second.Chain, "one actor, one chain")
 			require.Equal(t, first.Hash, second.PrevHash)
 			// Two events in one transaction chain one after the other.
 			b.inTx(t, func(ctx context.Context, tx ports.Tx) error {
 				for i := range 2 {
-					if _, err := tx.Audit().Append(ctx, ports.AuditEvent{At: b.now, Action: "price.set", EntityID: fmt.Sprint(i)}); err != nil {
+					if _, err := tx.Audit().Append(ctx, ports.AuditEvent{At: b.now, ActorID: user, Action: "price.set", EntityID: fmt.Sprint(i)}); err != nil {
 						return err
 					}
 				}
 				return nil
 			})
-			b.appendAudit(t, ports.AuditEvent{At: b.now.In(time.FixedZone("IRST", 12600)), Action: "trading.resume"})
+			b.appendAudit(t, ports.AuditEvent{At: b.now.In(time.FixedZone("IRST", 12600)), ActorID: user, Action: "trading.resume"})
 			chain := b.auditChain(t, 10)
 			require.Len(t, chain, 5)
 			require.Equal(t, []ports.AuditEvent{first, second}, chain[:2])
-			requireChained(t, chain)
+			require.Equal(t, map[int][]ports.AuditEvent{first.Chain: chain}, requireChained(t, chain), "the user's events share one chain")
 			listed, total := b.listAudit(t, ports.AuditFilter{}, 0, 10)
 			require.Equal(t, 5, total)
-			require.ElementsMatch(t, chain, listed, "List hands out the links too")
+			require.ElementsMatch(t, chain, listed, "List hands out the chains and links too")
+		}},
+		{"AuditChainsPerActor", func(t *testing.T, b *bundle) {
+			// Two users and the system append in turn, one event per transaction: each
+			// event follows the last event of its own chain, whatever was appended to other
+			// chains in between, and each actor's events stay in one chain.
+			alice, bob := b.newUser(t), b.newUser(t)
+			events := []ports.AuditEvent{
+				{At: b.now, ActorID: alice, ActorRole: "user", Action: "order.place", Entity: "order", EntityID: "1"},
+				{At: b.now, ActorID: bob, ActorRole: "user", Action: "order.place", Entity: "order", EntityID: "2"},
+				{At: b.now, ActorRole: "system", Action: "deposit.credit", Entity: "deposit", EntityID: "1"},
+				{At: b.now, ActorID: alice, ActorRole: "user", Action: "order.cancel", Entity: "order", EntityID: "1"},
+				{At: b.now, ActorRole: "system", Action: "deposit.credit", Entity: "deposit", EntityID: "2"},
+				{At: b.now, ActorID: bob, ActorRole: "user", Action: "order.place", Entity: "order", EntityID: "3"},
+				{At: b.now, ActorID: alice, ActorRole: "user", Action: "order.place", Entity: "order", EntityID: "4"},
+				{At: b.now, ActorRole: "system", Action: "deposit.fail", Entity: "deposit", EntityID: "1"},
+			}
+			heads := map[int]audit.Hash{}
+			var stored []ports.AuditEvent
+			for _, e := range events {
+				got := b.appendAudit(t, e)
+				require.Equal(t, heads[got.Chain], got.PrevHash, "event %d follows the last of chain %d", got.ID, got.Chain)
+				heads[got.Chain] = got.Hash
+				stored = append(stored, got)
+			}
+			require.Equal(t, stored[0].Chain, stored[3].Chain, "alice's events share a chain")
+			require.Equal(t, stored[2].Chain, stored[7].Chain, "the system's events on one deposit share a chain")
+			chain := b.auditChain(t, 3)
+			require.Equal(t, stored, chain)
+			requireChained(t, chain)
+			requireOneChainPerActor(t, chain)
 		}},
 		{"AuditChainSkipsRolledBackAppends", func(t *testing.T, b *bundle) {
-			kept := b.appendAudit(t, ports.AuditEvent{At: b.now, Action: "price.set"})
+			alice, bob := b.newUser(t), b.newUser(t)
+			kept := b.appendAudit(t, ports.AuditEvent{At: b.now, ActorID: alice, Action: "price.set"})
 			err := b.store.InTx(t.Context(), func(ctx context.Context, tx ports.Tx) error {
-				if _, err := tx.Audit().Append(ctx, ports.AuditEvent{At: b.now, Action: "trading.halt"}); err != nil {
-					return err
+				for _, actor := range []core.UserID{alice, alice, bob} {
+					if _, err := tx.Audit().Append(ctx, ports.AuditEvent{At: b.now, ActorID: actor, Action: "trading.halt"}); err != nil {
+						return err
+					}
 				}
 				return errRollBack
 			})
 			require.ErrorIs(t, err, errRollBack)
-			next := b.appendAudit(t, ports.AuditEvent{At: b.now, Action: "trading.resume"})
-			require.Equal(t, kept.Hash, next.PrevHash, "the rolled-back event left no gap in the chain")
+			next := b.appendAudit(t, ports.AuditEvent{At: b.now, ActorID: alice, Action: "trading.resume"})
+			require.Equal(t, kept.Hash, next.PrevHash, "the rolled-back events left no gap in the chain")
+			other := b.appendAudit(t, ports.AuditEvent{At: b.now, ActorID: bob, Action: "trading.resume"})
+			if other.Chain != kept.Chain {
+				require.True(t, other.PrevHash.IsZero(), "bob's rolled-back event did not start his chain")
+			}
 			requireChained(t, b.auditChain(t, 10))
 		}},
 		{"AuditChainParallelAppends", func(t *testing.T, b *bundle) {
-			// 8 goroutines, each running 4 transactions that append one or two events; every
-			// third transaction rolls back. The chain must come out whole: one event after
-			// another in id order, no two following the same one.
+			// 8 goroutines of 4 actors, two each, each running 4 transactions that append one
+			// or two events of its actor; every third transaction rolls back. Appends race
+			// within a chain (one actor's goroutines) and across chains. Every chain must come
+			// out whole: one event after another in id order, no two following the same one;
+			// each actor's events in one chain; and the actors spread over several chains
+			// (as every store does with its default number of chains).
 			const goroutines, txs = 8, 4
 			var committed atomic.Int64
 			wins := race(t, goroutines, func(g int) error {
+				actor := core.UserID(1 + g/2)
 				for i := range txs {
 					events := 1 + (g+i)%2
 					err := b.store.InTx(t.Context(), func(ctx context.Context, tx ports.Tx) error {
 						for k := range events {
-							e := ports.AuditEvent{At: b.now, Action: "order.place", Entity: "order", EntityID: fmt.Sprintf("%d-%d-%d", g, i, k)}
+							e := ports.AuditEvent{
+								At: b.now, ActorID: actor, ActorRole: "user", Action: "order.place", Entity: "order",
+								EntityID: fmt.Sprintf("%d-%d-%d", g, i, k),
+							}
 							if _, err := tx.Audit().Append(ctx, e); err != nil {
 								return err
 							}
@@ -247,7 +316,9 @@ func auditCases() []testCase {
 			require.EqualValues(t, goroutines, wins)
 			chain := b.auditChain(t, 7)
 			require.Len(t, chain, int(committed.Load()))
-			requireChained(t, chain)
+			byChain := requireChained(t, chain)
+			requireOneChainPerActor(t, chain)
+			require.Greater(t, len(byChain), 1, "the actors spread over chains")
 		}},
 		{"AuditChainPages", func(t *testing.T, b *bundle) {
 			var appended []ports.AuditEvent

@@ -1,23 +1,28 @@
+-- name: AuditLastID :one
+-- The id of the last event of the log, 0 when there is none: the next event takes the one
+-- after it. Run in the write transaction, which SQLite's single writer keeps to itself until
+-- it ends.
+SELECT CAST(coalesce(max(id), 0) AS INTEGER) AS id FROM audit_events;
+
 -- name: AuditChainHead :one
--- The last event, which the next one follows: its id and its hash (NULL when it predates the
--- chain). Run in the write transaction, which SQLite's single writer keeps to itself until it
--- ends.
-SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1;
+-- The hash of the last event of a chain, which the next event of that chain follows (NULL when
+-- it predates the chain). Run in the write transaction, like AuditLastID.
+SELECT hash FROM audit_events WHERE chain = @chain ORDER BY id DESC LIMIT 1;
 
 -- name: AuditInsert :exec
 INSERT INTO audit_events (
     id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent, request_id,
-    before_digest, after_digest, prev_hash, hash
+    before_digest, after_digest, prev_hash, hash, chain
 ) VALUES (
     @id, @at, @actor_id, @actor_role, @action, @entity, @entity_id, @reason, @ip, @user_agent,
-    @request_id, @before_digest, @after_digest, @prev_hash, @hash
+    @request_id, @before_digest, @after_digest, @prev_hash, @hash, @chain
 );
 
 -- name: AuditList :many
 -- One page of the events that match every filter (an empty text or a zero actor does not
 -- filter; the store passes the widest times when there is no bound), newest first.
 SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
-    request_id, before_digest, after_digest, prev_hash, hash
+    request_id, before_digest, after_digest, prev_hash, hash, chain
 FROM audit_events
 WHERE (CAST(@actor_id AS INTEGER) = 0 OR actor_id = @actor_id)
     AND (CAST(@action AS TEXT) = '' OR action = @action)
@@ -38,7 +43,7 @@ WHERE (CAST(@actor_id AS INTEGER) = 0 OR actor_id = @actor_id)
 -- name: AuditChain :many
 -- Up to page_limit events with ids above after_id, in id order.
 SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
-    request_id, before_digest, after_digest, prev_hash, hash
+    request_id, before_digest, after_digest, prev_hash, hash, chain
 FROM audit_events
 WHERE id > @after_id
 ORDER BY id

@@ -17,33 +17,38 @@ var _ ports.AuditRepository = auditRepository{}
 // append-only) in one transaction.
 type auditRepository struct{ tx *tx }
 
-// auditChainLock is the key of the transaction advisory lock that serializes the appenders of
-// the audit log, so that each chains its event after the last one committed.
-const auditChainLock = 0x7461_6c61_6269_6e02
+// auditChainLockBase is the key of the transaction advisory lock of chain 0 of the audit log;
+// chain k's is auditChainLockBase + k ([MaxAuditChains] keeps k within the low 16 bits). The
+// lock serializes the appenders of one chain, so that each chains its event after the last
+// one committed to that chain.
+const auditChainLockBase = 0x7461_6c61_0002_0000
 
-// Append stores e, chained after the last event, and returns its id. An event without a time
-// or an action returns an error wrapping [core.ErrInvalidInput].
+// Append stores e, chained after the last event of its chain, and returns its id. An event
+// without a time or an action returns an error wrapping [core.ErrInvalidInput].
 //
-// It takes the chain's advisory lock, which is held until the transaction commits or rolls
-// back: every other appender waits from its Append until then, so callers append late in
-// their transactions. Holding it, a new statement (whose READ COMMITTED snapshot is taken
-// after the lock was granted) draws the id and reads the last event's hash; the event is
-// hashed with both and inserted. Ids are thus drawn in chain order; a rolled-back append
-// leaves a gap in the ids, never in the chain.
+// The chain is [audit.ChainFor] of e among [Options.AuditChains]. Append takes that chain's
+// advisory lock, which is held until the transaction commits or rolls back: every other
+// appender to the chain waits from its Append until then (appenders to other chains do not),
+// so callers append late in their transactions. Holding it, a new statement (whose READ
+// COMMITTED snapshot is taken after the lock was granted) draws the id and reads the hash of
+// the chain's last event; the event is hashed with both and inserted. Ids are thus drawn in
+// chain order within each chain; a rolled-back append leaves a gap in the ids, never in a
+// chain.
 func (r auditRepository) Append(ctx context.Context, e ports.AuditEvent) (int64, error) {
 	if e.At.IsZero() || e.Action == "" {
 		return 0, fmt.Errorf("%w: postgres: an audit event needs a time and an action", core.ErrInvalidInput)
 	}
-	if err := r.tx.q().AuditChainLock(ctx, r.tx, auditChainLock); err != nil {
-		return 0, fmt.Errorf("postgres: lock the audit chain: %w", interpretError(err))
+	e.Chain = audit.ChainFor(e.ActorID, e.Entity, e.EntityID, r.tx.store.opts.AuditChains)
+	if err := r.tx.q().AuditChainLock(ctx, r.tx, auditChainLockBase+int64(e.Chain)); err != nil {
+		return 0, fmt.Errorf("postgres: lock audit chain %d: %w", e.Chain, interpretError(err))
 	}
-	next, err := r.tx.q().AuditChainNext(ctx, r.tx)
+	next, err := r.tx.q().AuditChainNext(ctx, r.tx, int16(e.Chain))
 	if err != nil {
-		return 0, fmt.Errorf("postgres: read the audit chain: %w", interpretError(err))
+		return 0, fmt.Errorf("postgres: read audit chain %d: %w", e.Chain, interpretError(err))
 	}
 	prev, err := audit.HashFromBytes(next.PrevHash)
 	if err != nil {
-		return 0, fmt.Errorf("postgres: the last audit event: %w", err)
+		return 0, fmt.Errorf("postgres: the last event of audit chain %d: %w", e.Chain, err)
 	}
 	// The hash covers the event as stored: timestamptz keeps microseconds.
 	e.ID, e.At = next.ID, time.UnixMicro(e.At.UnixMicro()).UTC()
@@ -63,6 +68,7 @@ func (r auditRepository) Append(ctx context.Context, e ports.AuditEvent) (int64,
 		AfterDigest:  e.AfterDigest,
 		PrevHash:     prev[:],
 		Hash:         hash[:],
+		Chain:        int16(e.Chain),
 	}
 	if e.ActorID != 0 {
 		actor := int64(e.ActorID)
@@ -162,6 +168,7 @@ func auditEventFromRow(row dbsqlc.AuditEvent) (ports.AuditEvent, error) {
 		RequestID:    row.RequestID,
 		BeforeDigest: row.BeforeDigest,
 		AfterDigest:  row.AfterDigest,
+		Chain:        int(row.Chain),
 		PrevHash:     prev,
 		Hash:         hash,
 	}

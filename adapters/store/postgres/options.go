@@ -22,6 +22,8 @@ const (
 	// DefaultMaxRetries is how many times a transaction is run again after a transient
 	// failure: five attempts in all.
 	DefaultMaxRetries = 4
+	// DefaultAuditChains is the number of hash chains the audit log is split into.
+	DefaultAuditChains = 16
 )
 
 // defaultMaxConns is the default size of the connection pool: four per GOMAXPROCS, between 4
@@ -39,6 +41,9 @@ const (
 	MaxShards = 1024
 	// MaxMaxRetries bounds [Options.MaxRetries].
 	MaxMaxRetries = 100
+	// MaxAuditChains bounds [Options.AuditChains]: chain numbers are stored as smallint and
+	// take 16 bits of their advisory lock's key.
+	MaxAuditChains = 1024
 )
 
 // Options configures a [Store]. The zero value is valid: every zero field takes its
@@ -65,6 +70,12 @@ type Options struct {
 	// serialization failure, deadlock or lock timeout before it gives up with an error
 	// wrapping [core.ErrRetryable]. Default [DefaultMaxRetries], at most [MaxMaxRetries].
 	MaxRetries int
+	// AuditChains is how many hash chains the audit log is split into (core/audit ChainFor):
+	// appenders lock only their event's chain, so audited transactions of users in different
+	// chains commit without waiting for each other. Changing it later is safe: existing
+	// chains keep verifying, and new events go to the chains the new number picks. Default
+	// [DefaultAuditChains], at most [MaxAuditChains].
+	AuditChains int
 	// Logger receives retries and fallbacks at debug level. Default: discard.
 	Logger *slog.Logger
 	// Clock dates journals and holds. Default: the system clock.
@@ -90,6 +101,9 @@ func (o Options) Validate() error {
 	if o.MaxRetries < 0 || o.MaxRetries > MaxMaxRetries {
 		errs = append(errs, fmt.Errorf("max retries must be between 0 and %d", MaxMaxRetries))
 	}
+	if o.AuditChains < 0 || o.AuditChains > MaxAuditChains {
+		errs = append(errs, fmt.Errorf("audit chains must be between 0 and %d", MaxAuditChains))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("%w: postgres store options: %w", core.ErrInvalidInput, err)
 	}
@@ -112,6 +126,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxRetries == 0 {
 		o.MaxRetries = DefaultMaxRetries
+	}
+	if o.AuditChains == 0 {
+		o.AuditChains = DefaultAuditChains
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -18,28 +18,34 @@ type auditRepository struct{ t *tx }
 
 var _ ports.AuditRepository = auditRepository{}
 
-// Append stores e, chained after the last event, and returns its id. An event without a time
-// or an action returns an error wrapping [core.ErrInvalidInput].
+// Append stores e, chained after the last event of its chain ([audit.ChainFor] of e among
+// [Options.AuditChains]), and returns its id. An event without a time or an action returns
+// an error wrapping [core.ErrInvalidInput].
 //
 // The store's transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE) and
 // hold it until they end, so reading the last event and inserting after it cannot interleave
-// with another appender: the event takes the next id and the last event's hash as its prev.
+// with another appender: the event takes the id after the log's last and the hash of its
+// chain's last event as its prev.
 func (r auditRepository) Append(ctx context.Context, e ports.AuditEvent) (int64, error) {
 	if e.At.IsZero() || e.Action == "" {
 		return 0, fmt.Errorf("%w: sqlite: an audit event needs a time and an action", core.ErrInvalidInput)
 	}
+	e.Chain = audit.ChainFor(e.ActorID, e.Entity, e.EntityID, r.t.store.opts.AuditChains)
+	last, err := r.t.q.AuditLastID(ctx, r.t.db)
+	if err != nil {
+		return 0, fmt.Errorf("read the audit log: %w", interpretError(err))
+	}
+	e.ID = last + 1
 	var prev audit.Hash
-	e.ID = 1
-	head, err := r.t.q.AuditChainHead(ctx, r.t.db)
+	head, err := r.t.q.AuditChainHead(ctx, r.t.db, int64(e.Chain))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
-		return 0, fmt.Errorf("read the audit chain: %w", interpretError(err))
+		return 0, fmt.Errorf("read audit chain %d: %w", e.Chain, interpretError(err))
 	default:
-		if prev, err = audit.HashFromBytes(head.Hash); err != nil {
-			return 0, fmt.Errorf("audit event %d: %w", head.ID, err)
+		if prev, err = audit.HashFromBytes(head); err != nil {
+			return 0, fmt.Errorf("the last event of audit chain %d: %w", e.Chain, err)
 		}
-		e.ID = head.ID + 1
 	}
 	// The hash covers the event as stored: Unix microseconds.
 	e.At = timeFromMicros(e.At.UnixMicro())
@@ -59,6 +65,7 @@ func (r auditRepository) Append(ctx context.Context, e ports.AuditEvent) (int64,
 		AfterDigest:  e.AfterDigest,
 		PrevHash:     prev[:],
 		Hash:         hash[:],
+		Chain:        int64(e.Chain),
 	}
 	if e.ActorID != 0 {
 		actor := int64(e.ActorID)
@@ -146,6 +153,7 @@ func auditEventsFromRows(rows []dbsqlc.AuditEvent) ([]ports.AuditEvent, error) {
 			RequestID:    row.RequestID,
 			BeforeDigest: row.BeforeDigest,
 			AfterDigest:  row.AfterDigest,
+			Chain:        int(row.Chain),
 			PrevHash:     prev,
 			Hash:         hash,
 		}

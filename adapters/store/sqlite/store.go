@@ -33,6 +33,14 @@ import (
 // MemoryPath is the path that opens a private in-memory database instead of a file.
 const MemoryPath = ":memory:"
 
+// Defaults and limits of [Options].
+const (
+	// DefaultAuditChains is the number of hash chains the audit log is split into.
+	DefaultAuditChains = 16
+	// MaxAuditChains bounds [Options.AuditChains], as in the PostgreSQL store.
+	MaxAuditChains = 1024
+)
+
 // Options tunes a [Store]. The zero value is valid and uses the defaults.
 type Options struct {
 	// BusyTimeout is how long a statement waits for a lock held by another connection or
@@ -45,6 +53,11 @@ type Options struct {
 	// ReadConns is the size of the read-only connection pool behind [Store.Snapshot].
 	// Default 4.
 	ReadConns int
+	// AuditChains is how many hash chains the audit log is split into (core/audit
+	// ChainFor). SQLite has one writer, so chains do not let appenders overlap here; the
+	// store splits the log like the PostgreSQL store so that both keep alike logs. Default
+	// [DefaultAuditChains], at most [MaxAuditChains].
+	AuditChains int
 	// Clock stamps journals and holds. Default: the system clock.
 	Clock ports.Clock
 	// Logger receives migration progress. Default: discard.
@@ -52,8 +65,11 @@ type Options struct {
 }
 
 func (o Options) withDefaults() (Options, error) {
-	if o.BusyTimeout < 0 || o.MaxAttempts < 0 || o.ReadConns < 0 {
+	if o.BusyTimeout < 0 || o.MaxAttempts < 0 || o.ReadConns < 0 || o.AuditChains < 0 {
 		return o, fmt.Errorf("%w: sqlite options must not be negative", core.ErrInvalidInput)
+	}
+	if o.AuditChains > MaxAuditChains {
+		return o, fmt.Errorf("%w: sqlite audit chains must be at most %d", core.ErrInvalidInput, MaxAuditChains)
 	}
 	if o.BusyTimeout == 0 {
 		o.BusyTimeout = 5 * time.Second
@@ -63,6 +79,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.ReadConns == 0 {
 		o.ReadConns = 4
+	}
+	if o.AuditChains == 0 {
+		o.AuditChains = DefaultAuditChains
 	}
 	if o.Clock == nil {
 		o.Clock = systemClock{}

@@ -17,14 +17,16 @@ func newAuditCommand(environ map[string]string) *cobra.Command {
 	}
 	verify := &cobra.Command{
 		Use:   "verify",
-		Short: "Check the audit log's hash chain; exit 1 at the first entry that breaks it",
-		Long: "verify reads the whole audit log in id order in one consistent snapshot and checks that\n" +
-			"each entry's hash matches its contents and that each entry's prev hash is the hash of the\n" +
-			"entry before it. An entry changed in place is reported as broken; one deleted or inserted\n" +
-			"breaks the link of the entry after it. It prints \"entries=N ok\" and the head of the\n" +
-			"chain (keep it elsewhere: a log rewritten from some entry on would end in another head),\n" +
-			"or the first break. Entries stored before the chain began are counted, not covered.\n" +
-			"It changes nothing and is safe to run in production.",
+		Short: "Check the audit log's hash chains; exit 1 at the first entry that breaks one",
+		Long: "verify reads the whole audit log in id order in one consistent snapshot and checks its\n" +
+			"hash chains: the log is split into a few chains (by actor), each entry names its chain,\n" +
+			"each entry's hash must match its contents and chain number, and each entry's prev hash\n" +
+			"must be the hash of the entry before it in its chain. An entry changed in place or moved\n" +
+			"to another chain is reported as broken; one deleted or inserted breaks the link of the\n" +
+			"next entry of its chain. It prints \"entries=N ok\" and the head of each chain (keep them\n" +
+			"elsewhere: a log rewritten from some entry on would end in other heads), or the first\n" +
+			"break, e.g. \"broken at entry 42 (chain 3): ...\". Entries stored before the chain began\n" +
+			"are counted, not covered. It changes nothing and is safe to run in production.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withDatabase(cmd.Context(), environ, func(db app.Database) error {

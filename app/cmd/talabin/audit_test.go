@@ -12,13 +12,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/talabin/talabin/adapters/store/sqlite"
+	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/audit"
 	"github.com/talabin/talabin/ports"
 )
 
 // TestAuditVerify appends events through the store, changes the database behind its back
 // (dropping the append-only triggers first, as an attacker with database access could) and
-// expects `talabin audit verify` to name the first entry whose link breaks and exit 1.
+// expects `talabin audit verify` to name the first entry whose link breaks, and its chain,
+// and exit 1. The appended events alternate between two actors, so that they interleave two
+// chains: entries 1, 3, 5 in chain 7 and 2, 4, 6 in chain 8.
 func TestAuditVerify(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -40,27 +43,30 @@ func TestAuditVerify(t *testing.T) {
 			name:       "Intact",
 			appended:   3,
 			wantCode:   exitOK,
-			wantStdout: []string{"entries=3 ok\n", "head: entry 3 "},
+			wantStdout: []string{"entries=3 ok\nhead chain 7: entry 3 ", "\nhead chain 8: entry 2 "},
 		},
 		{
-			name:       "EntriesBeforeTheChain",
-			legacy:     2,
-			appended:   2,
-			wantCode:   exitOK,
-			wantStdout: []string{"entries=4 ok\n", "unchained=2: the first 2 entries predate the hash chain", "head: entry 4 "},
+			name:     "EntriesBeforeTheChain",
+			legacy:   2,
+			appended: 2,
+			wantCode: exitOK,
+			wantStdout: []string{
+				"entries=4 ok\n", "unchained=2: the first 2 entries predate the hash chain",
+				"head chain 7: entry 3 ", "head chain 8: entry 4 ",
+			},
 		},
 		{
 			name:       "EditedEntry",
-			appended:   3,
-			tamper:     statements(`DROP TRIGGER audit_events_no_update`, `UPDATE audit_events SET reason = 'nothing happened' WHERE id = 2`),
+			appended:   4,
+			tamper:     statements(`DROP TRIGGER audit_events_no_update`, `UPDATE audit_events SET reason = 'nothing happened' WHERE id = 4`),
 			wantCode:   exitFailure,
-			wantStdout: []string{"broken at entry 2: hash does not match its contents\n"},
+			wantStdout: []string{"broken at entry 4 (chain 8): hash does not match its contents\n"},
 		},
 		{
 			name:     "EditedEntryResealed",
-			appended: 3,
+			appended: 6,
 			// An attacker who knows the encoding edits entry 2 and recomputes its hash: the
-			// link of entry 3 still names the old one.
+			// link of entry 4, the next in its chain, still names the old one.
 			tamper: func(t *testing.T, path string) []string {
 				e := storedAuditEvent(t, path, 2)
 				e.Reason = "nothing happened"
@@ -71,21 +77,28 @@ func TestAuditVerify(t *testing.T) {
 				}
 			},
 			wantCode:   exitFailure,
-			wantStdout: []string{"broken at entry 3: prev hash does not match entry 2\n"},
+			wantStdout: []string{"broken at entry 4 (chain 8): prev hash does not match entry 2\n"},
+		},
+		{
+			name:       "MovedToAnotherChain",
+			appended:   4,
+			tamper:     statements(`DROP TRIGGER audit_events_no_update`, `UPDATE audit_events SET chain = 8 WHERE id = 3`),
+			wantCode:   exitFailure,
+			wantStdout: []string{"broken at entry 3 (chain 8): hash does not match its contents\n"},
 		},
 		{
 			name:       "DeletedMiddleEntry",
+			appended:   6,
+			tamper:     statements(`DROP TRIGGER audit_events_no_delete`, `DELETE FROM audit_events WHERE id = 3`),
+			wantCode:   exitFailure,
+			wantStdout: []string{"broken at entry 5 (chain 7): prev hash does not match entry 1\n"},
+		},
+		{
+			name:       "DeletedFirstEntryOfAChain",
 			appended:   4,
 			tamper:     statements(`DROP TRIGGER audit_events_no_delete`, `DELETE FROM audit_events WHERE id = 2`),
 			wantCode:   exitFailure,
-			wantStdout: []string{"broken at entry 3: prev hash does not match entry 1\n"},
-		},
-		{
-			name:       "DeletedFirstEntry",
-			appended:   2,
-			tamper:     statements(`DROP TRIGGER audit_events_no_delete`, `DELETE FROM audit_events WHERE id = 1`),
-			wantCode:   exitFailure,
-			wantStdout: []string{"broken at entry 2: prev hash is not the start of the chain\n"},
+			wantStdout: []string{"broken at entry 4 (chain 8): prev hash is not the start of the chain\n"},
 		},
 	}
 	for _, tt := range tests {
@@ -120,7 +133,8 @@ func TestAuditVerify(t *testing.T) {
 	}
 }
 
-// appendAuditEvents appends n events through the store, each in a transaction of its own.
+// appendAuditEvents appends n events through the store, each in a transaction of its own, by
+// actors 7 and 8 in turn: chains 7 and 8 of the default 16.
 func appendAuditEvents(t *testing.T, path string, n int) {
 	t.Helper()
 	if n == 0 {
@@ -133,7 +147,7 @@ func appendAuditEvents(t *testing.T, path string, n int) {
 	for i := range n {
 		require.NoError(t, store.InTx(t.Context(), func(ctx context.Context, tx ports.Tx) error {
 			_, err := tx.Audit().Append(ctx, ports.AuditEvent{
-				At: at.Add(time.Duration(i) * time.Minute), ActorID: 7, ActorRole: "finance",
+				At: at.Add(time.Duration(i) * time.Minute), ActorID: core.UserID(7 + i%2), ActorRole: "finance",
 				Action: "price.set", Entity: "price", EntityID: fmt.Sprint(i + 1), Reason: "market moved",
 			})
 			return err

@@ -14,7 +14,7 @@ import (
 
 const auditChain = `-- name: AuditChain :many
 SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
-    request_id, before_digest, after_digest, prev_hash, hash
+    request_id, before_digest, after_digest, prev_hash, hash, chain
 FROM audit_events
 WHERE id > $1::bigint
 ORDER BY id
@@ -52,6 +52,7 @@ func (q *Queries) AuditChain(ctx context.Context, db DBTX, arg AuditChainParams)
 			&i.AfterDigest,
 			&i.PrevHash,
 			&i.Hash,
+			&i.Chain,
 		); err != nil {
 			return nil, err
 		}
@@ -67,8 +68,8 @@ const auditChainLock = `-- name: AuditChainLock :exec
 SELECT pg_advisory_xact_lock($1::bigint)
 `
 
-// AuditChainLock takes the transaction advisory lock that serializes the appenders of the
-// audit log until they commit or roll back.
+// AuditChainLock takes the transaction advisory lock that serializes the appenders of one
+// chain of the audit log until they commit or roll back.
 func (q *Queries) AuditChainLock(ctx context.Context, db DBTX, lockKey int64) error {
 	_, err := db.Exec(ctx, auditChainLock, lockKey)
 	return err
@@ -76,7 +77,9 @@ func (q *Queries) AuditChainLock(ctx context.Context, db DBTX, lockKey int64) er
 
 const auditChainNext = `-- name: AuditChainNext :one
 SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::bigint AS id,
-    (SELECT last.hash FROM audit_events AS last ORDER BY last.id DESC LIMIT 1)::bytea AS prev_hash
+    (SELECT last.hash FROM audit_events AS last
+     WHERE last.chain = $1::smallint
+     ORDER BY last.id DESC LIMIT 1)::bytea AS prev_hash
 `
 
 type AuditChainNextRow struct {
@@ -84,12 +87,13 @@ type AuditChainNextRow struct {
 	PrevHash []byte
 }
 
-// AuditChainNext draws the id of the event about to be appended and returns the hash of the
-// last event, which it follows (NULL when there is none, or when it predates the chain). Run
-// it after AuditChainLock, in a statement of its own: its READ COMMITTED snapshot is then
-// taken after the lock was granted, and sees the event of the transaction that held it last.
-func (q *Queries) AuditChainNext(ctx context.Context, db DBTX) (AuditChainNextRow, error) {
-	row := db.QueryRow(ctx, auditChainNext)
+// AuditChainNext draws the id of the event about to be appended to a chain and returns the
+// hash of the chain's last event, which it follows (NULL when there is none, or when it
+// predates the chain). Run it after AuditChainLock, in a statement of its own: its READ
+// COMMITTED snapshot is then taken after the lock was granted, and sees the event of the
+// transaction that held it last.
+func (q *Queries) AuditChainNext(ctx context.Context, db DBTX, chain int16) (AuditChainNextRow, error) {
+	row := db.QueryRow(ctx, auditChainNext, chain)
 	var i AuditChainNextRow
 	err := row.Scan(&i.ID, &i.PrevHash)
 	return i, err
@@ -132,13 +136,13 @@ func (q *Queries) AuditCount(ctx context.Context, db DBTX, arg AuditCountParams)
 const auditInsert = `-- name: AuditInsert :exec
 INSERT INTO audit_events (
     id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent, request_id,
-    before_digest, after_digest, prev_hash, hash
+    before_digest, after_digest, prev_hash, hash, chain
 )
 VALUES (
     $1::bigint, $2::timestamptz, $3::bigint, $4::text, $5::text,
     $6::text, $7::text, $8::text, $9::text, $10::text,
     $11::text, $12::text, $13::text, $14::bytea,
-    $15::bytea
+    $15::bytea, $16::smallint
 )
 `
 
@@ -158,6 +162,7 @@ type AuditInsertParams struct {
 	AfterDigest  string
 	PrevHash     []byte
 	Hash         []byte
+	Chain        int16
 }
 
 func (q *Queries) AuditInsert(ctx context.Context, db DBTX, arg AuditInsertParams) error {
@@ -177,13 +182,14 @@ func (q *Queries) AuditInsert(ctx context.Context, db DBTX, arg AuditInsertParam
 		arg.AfterDigest,
 		arg.PrevHash,
 		arg.Hash,
+		arg.Chain,
 	)
 	return err
 }
 
 const auditList = `-- name: AuditList :many
 SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
-    request_id, before_digest, after_digest, prev_hash, hash
+    request_id, before_digest, after_digest, prev_hash, hash, chain
 FROM audit_events
 WHERE ($1::bigint = 0 OR actor_id = $1::bigint)
     AND ($2::text = '' OR action = $2::text)
@@ -242,6 +248,7 @@ func (q *Queries) AuditList(ctx context.Context, db DBTX, arg AuditListParams) (
 			&i.AfterDigest,
 			&i.PrevHash,
 			&i.Hash,
+			&i.Chain,
 		); err != nil {
 			return nil, err
 		}

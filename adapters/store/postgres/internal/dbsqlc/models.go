@@ -26,6 +26,7 @@ type AuditEvent struct {
 	AfterDigest  string
 	PrevHash     []byte
 	Hash         []byte
+	Chain        int16
 }
 
 type BankAccount struct {

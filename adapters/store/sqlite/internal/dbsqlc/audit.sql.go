@@ -11,7 +11,7 @@ import (
 
 const auditChain = `-- name: AuditChain :many
 SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
-    request_id, before_digest, after_digest, prev_hash, hash
+    request_id, before_digest, after_digest, prev_hash, hash, chain
 FROM audit_events
 WHERE id > ?1
 ORDER BY id
@@ -49,6 +49,7 @@ func (q *Queries) AuditChain(ctx context.Context, db DBTX, arg AuditChainParams)
 			&i.AfterDigest,
 			&i.PrevHash,
 			&i.Hash,
+			&i.Chain,
 		); err != nil {
 			return nil, err
 		}
@@ -64,22 +65,16 @@ func (q *Queries) AuditChain(ctx context.Context, db DBTX, arg AuditChainParams)
 }
 
 const auditChainHead = `-- name: AuditChainHead :one
-SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1
+SELECT hash FROM audit_events WHERE chain = ?1 ORDER BY id DESC LIMIT 1
 `
 
-type AuditChainHeadRow struct {
-	ID   int64
-	Hash []byte
-}
-
-// The last event, which the next one follows: its id and its hash (NULL when it predates the
-// chain). Run in the write transaction, which SQLite's single writer keeps to itself until it
-// ends.
-func (q *Queries) AuditChainHead(ctx context.Context, db DBTX) (AuditChainHeadRow, error) {
-	row := db.QueryRowContext(ctx, auditChainHead)
-	var i AuditChainHeadRow
-	err := row.Scan(&i.ID, &i.Hash)
-	return i, err
+// The hash of the last event of a chain, which the next event of that chain follows (NULL when
+// it predates the chain). Run in the write transaction, like AuditLastID.
+func (q *Queries) AuditChainHead(ctx context.Context, db DBTX, chain int64) ([]byte, error) {
+	row := db.QueryRowContext(ctx, auditChainHead, chain)
+	var hash []byte
+	err := row.Scan(&hash)
+	return hash, err
 }
 
 const auditCount = `-- name: AuditCount :one
@@ -117,10 +112,10 @@ func (q *Queries) AuditCount(ctx context.Context, db DBTX, arg AuditCountParams)
 const auditInsert = `-- name: AuditInsert :exec
 INSERT INTO audit_events (
     id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent, request_id,
-    before_digest, after_digest, prev_hash, hash
+    before_digest, after_digest, prev_hash, hash, chain
 ) VALUES (
     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-    ?11, ?12, ?13, ?14, ?15
+    ?11, ?12, ?13, ?14, ?15, ?16
 )
 `
 
@@ -140,6 +135,7 @@ type AuditInsertParams struct {
 	AfterDigest  string
 	PrevHash     []byte
 	Hash         []byte
+	Chain        int64
 }
 
 func (q *Queries) AuditInsert(ctx context.Context, db DBTX, arg AuditInsertParams) error {
@@ -159,13 +155,28 @@ func (q *Queries) AuditInsert(ctx context.Context, db DBTX, arg AuditInsertParam
 		arg.AfterDigest,
 		arg.PrevHash,
 		arg.Hash,
+		arg.Chain,
 	)
 	return err
 }
 
+const auditLastID = `-- name: AuditLastID :one
+SELECT CAST(coalesce(max(id), 0) AS INTEGER) AS id FROM audit_events
+`
+
+// The id of the last event of the log, 0 when there is none: the next event takes the one
+// after it. Run in the write transaction, which SQLite's single writer keeps to itself until
+// it ends.
+func (q *Queries) AuditLastID(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRowContext(ctx, auditLastID)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 const auditList = `-- name: AuditList :many
 SELECT id, at, actor_id, actor_role, action, entity, entity_id, reason, ip, user_agent,
-    request_id, before_digest, after_digest, prev_hash, hash
+    request_id, before_digest, after_digest, prev_hash, hash, chain
 FROM audit_events
 WHERE (CAST(?1 AS INTEGER) = 0 OR actor_id = ?1)
     AND (CAST(?2 AS TEXT) = '' OR action = ?2)
@@ -223,6 +234,7 @@ func (q *Queries) AuditList(ctx context.Context, db DBTX, arg AuditListParams) (
 			&i.AfterDigest,
 			&i.PrevHash,
 			&i.Hash,
+			&i.Chain,
 		); err != nil {
 			return nil, err
 		}

@@ -24,6 +24,7 @@ type AuditEvent struct {
 	AfterDigest  string
 	PrevHash     []byte
 	Hash         []byte
+	Chain        int64
 }
 
 type BankAccount struct {
