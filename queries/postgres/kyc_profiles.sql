@@ -1,8 +1,12 @@
 -- name: KYCProfileGet :one
-SELECT user_id, status, level, target_level, first_name, last_name, national_id, birth_date,
-    shahkar, rejection_reason, reviewed_by, submitted_at, reviewed_at, updated_at
-FROM kyc_profiles
-WHERE user_id = @user_id::bigint;
+-- KYCProfileGet reads a user's profile in one statement: no row when the user does not exist,
+-- NULL profile columns when the user has none yet.
+SELECT users.id AS user_id, p.status, p.level, p.target_level, p.first_name, p.last_name,
+    p.national_id, p.birth_date, p.shahkar, p.rejection_reason, p.reviewed_by, p.submitted_at,
+    p.reviewed_at, p.updated_at
+FROM users
+LEFT JOIN kyc_profiles AS p ON p.user_id = users.id
+WHERE users.id = @user_id::bigint;
 
 -- name: KYCProfileGetForUpdate :one
 SELECT user_id, status, level, target_level, first_name, last_name, national_id, birth_date,
@@ -10,9 +14,6 @@ SELECT user_id, status, level, target_level, first_name, last_name, national_id,
 FROM kyc_profiles
 WHERE user_id = @user_id::bigint
 FOR UPDATE;
-
--- name: KYCProfileUserExists :one
-SELECT EXISTS (SELECT 1 FROM users WHERE id = @user_id::bigint) AS found;
 
 -- name: KYCProfileLockUser :one
 -- KYCProfileLockUser locks a user who has no profile yet, so that two first submissions of

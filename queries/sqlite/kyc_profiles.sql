@@ -1,11 +1,12 @@
 -- name: KYCProfileGet :one
-SELECT user_id, status, level, target_level, first_name, last_name, national_id, birth_date,
-    shahkar, rejection_reason, reviewed_by, submitted_at, reviewed_at, updated_at
-FROM kyc_profiles
-WHERE user_id = @user_id;
-
--- name: KYCProfileUserExists :one
-SELECT EXISTS (SELECT 1 FROM users WHERE id = @user_id) AS found;
+-- Reads a user's profile in one statement: no row when the user does not exist, NULL profile
+-- columns when the user has none yet.
+SELECT users.id AS user_id, p.status, p.level, p.target_level, p.first_name, p.last_name,
+    p.national_id, p.birth_date, p.shahkar, p.rejection_reason, p.reviewed_by, p.submitted_at,
+    p.reviewed_at, p.updated_at
+FROM users
+LEFT JOIN kyc_profiles AS p ON p.user_id = users.id
+WHERE users.id = @user_id;
 
 -- name: KYCProfileUpsert :exec
 -- Stores every field of a profile, creating its row on the first save.

@@ -23,23 +23,31 @@ type kycRepository struct{ t *tx }
 var _ ports.KYCRepository = kycRepository{}
 
 // Get returns user's profile, [kyc.NewProfile] when the user has none, or [core.ErrNotFound]
-// when the user does not exist.
+// when the user does not exist. One statement tells the three apart, as on PostgreSQL.
 func (r kycRepository) Get(ctx context.Context, user core.UserID) (*kyc.Profile, error) {
 	row, err := r.t.q.KYCProfileGet(ctx, r.t.db, int64(user))
-	if err == nil {
-		return profileFromRow(row)
-	}
-	if err = interpretError(err); !errors.Is(err, core.ErrNotFound) {
-		return nil, fmt.Errorf("kyc profile of user %d: %w", user, err)
-	}
-	found, err := r.t.q.KYCProfileUserExists(ctx, r.t.db, int64(user))
 	if err != nil {
 		return nil, fmt.Errorf("kyc profile of user %d: %w", user, interpretError(err))
 	}
-	if found == 0 {
-		return nil, fmt.Errorf("kyc profile of user %d: %w", user, core.ErrNotFound)
+	if row.Status == nil { // no kyc_profiles row joined the user's
+		return kyc.NewProfile(user), nil
 	}
-	return kyc.NewProfile(user), nil
+	return profileFromRow(dbsqlc.KycProfile{
+		UserID:          row.UserID,
+		Status:          *row.Status,
+		Level:           valueOf(row.Level),
+		TargetLevel:     valueOf(row.TargetLevel),
+		FirstName:       valueOf(row.FirstName),
+		LastName:        valueOf(row.LastName),
+		NationalID:      row.NationalID,
+		BirthDate:       row.BirthDate,
+		Shahkar:         valueOf(row.Shahkar),
+		RejectionReason: valueOf(row.RejectionReason),
+		ReviewedBy:      row.ReviewedBy,
+		SubmittedAt:     row.SubmittedAt,
+		ReviewedAt:      row.ReviewedAt,
+		UpdatedAt:       valueOf(row.UpdatedAt),
+	})
 }
 
 // GetForUpdate is Get: a write transaction holds the database's write lock from its BEGIN
@@ -117,6 +125,16 @@ func (r kycRepository) PendingInquiries(ctx context.Context, limit int) ([]core.
 		out[i] = core.UserID(id)
 	}
 	return out, nil
+}
+
+// valueOf reads a NOT NULL column of a row that a LEFT JOIN matched, which sqlc types as
+// nullable.
+func valueOf[T any](p *T) T {
+	var v T
+	if p != nil {
+		v = *p
+	}
+	return v
 }
 
 // nationalIDTaken adds [core.ErrNationalIDTaken] to a conflict on the profiles' national id.

@@ -26,15 +26,36 @@ func (q *Queries) KYCProfileCount(ctx context.Context, db DBTX, status string) (
 }
 
 const kYCProfileGet = `-- name: KYCProfileGet :one
-SELECT user_id, status, level, target_level, first_name, last_name, national_id, birth_date,
-    shahkar, rejection_reason, reviewed_by, submitted_at, reviewed_at, updated_at
-FROM kyc_profiles
-WHERE user_id = $1::bigint
+SELECT users.id AS user_id, p.status, p.level, p.target_level, p.first_name, p.last_name,
+    p.national_id, p.birth_date, p.shahkar, p.rejection_reason, p.reviewed_by, p.submitted_at,
+    p.reviewed_at, p.updated_at
+FROM users
+LEFT JOIN kyc_profiles AS p ON p.user_id = users.id
+WHERE users.id = $1::bigint
 `
 
-func (q *Queries) KYCProfileGet(ctx context.Context, db DBTX, userID int64) (KycProfile, error) {
+type KYCProfileGetRow struct {
+	UserID          int64
+	Status          *string
+	Level           *int16
+	TargetLevel     *int16
+	FirstName       *string
+	LastName        *string
+	NationalID      *string
+	BirthDate       pgtype.Date
+	Shahkar         *string
+	RejectionReason *string
+	ReviewedBy      *int64
+	SubmittedAt     pgtype.Timestamptz
+	ReviewedAt      pgtype.Timestamptz
+	UpdatedAt       pgtype.Timestamptz
+}
+
+// KYCProfileGet reads a user's profile in one statement: no row when the user does not exist,
+// NULL profile columns when the user has none yet.
+func (q *Queries) KYCProfileGet(ctx context.Context, db DBTX, userID int64) (KYCProfileGetRow, error) {
 	row := db.QueryRow(ctx, kYCProfileGet, userID)
-	var i KycProfile
+	var i KYCProfileGetRow
 	err := row.Scan(
 		&i.UserID,
 		&i.Status,
@@ -248,15 +269,4 @@ func (q *Queries) KYCProfileUpsert(ctx context.Context, db DBTX, arg KYCProfileU
 		arg.UpdatedAt,
 	)
 	return err
-}
-
-const kYCProfileUserExists = `-- name: KYCProfileUserExists :one
-SELECT EXISTS (SELECT 1 FROM users WHERE id = $1::bigint) AS found
-`
-
-func (q *Queries) KYCProfileUserExists(ctx context.Context, db DBTX, userID int64) (bool, error) {
-	row := db.QueryRow(ctx, kYCProfileUserExists, userID)
-	var found bool
-	err := row.Scan(&found)
-	return found, err
 }

@@ -22,15 +22,36 @@ func (q *Queries) KYCProfileCount(ctx context.Context, db DBTX, status string) (
 }
 
 const kYCProfileGet = `-- name: KYCProfileGet :one
-SELECT user_id, status, level, target_level, first_name, last_name, national_id, birth_date,
-    shahkar, rejection_reason, reviewed_by, submitted_at, reviewed_at, updated_at
-FROM kyc_profiles
-WHERE user_id = ?1
+SELECT users.id AS user_id, p.status, p.level, p.target_level, p.first_name, p.last_name,
+    p.national_id, p.birth_date, p.shahkar, p.rejection_reason, p.reviewed_by, p.submitted_at,
+    p.reviewed_at, p.updated_at
+FROM users
+LEFT JOIN kyc_profiles AS p ON p.user_id = users.id
+WHERE users.id = ?1
 `
 
-func (q *Queries) KYCProfileGet(ctx context.Context, db DBTX, userID int64) (KycProfile, error) {
+type KYCProfileGetRow struct {
+	UserID          int64
+	Status          *string
+	Level           *int64
+	TargetLevel     *int64
+	FirstName       *string
+	LastName        *string
+	NationalID      *string
+	BirthDate       *string
+	Shahkar         *string
+	RejectionReason *string
+	ReviewedBy      *int64
+	SubmittedAt     *int64
+	ReviewedAt      *int64
+	UpdatedAt       *int64
+}
+
+// Reads a user's profile in one statement: no row when the user does not exist, NULL profile
+// columns when the user has none yet.
+func (q *Queries) KYCProfileGet(ctx context.Context, db DBTX, userID int64) (KYCProfileGetRow, error) {
 	row := db.QueryRowContext(ctx, kYCProfileGet, userID)
-	var i KycProfile
+	var i KYCProfileGetRow
 	err := row.Scan(
 		&i.UserID,
 		&i.Status,
@@ -199,15 +220,4 @@ func (q *Queries) KYCProfileUpsert(ctx context.Context, db DBTX, arg KYCProfileU
 		arg.UpdatedAt,
 	)
 	return err
-}
-
-const kYCProfileUserExists = `-- name: KYCProfileUserExists :one
-SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1) AS found
-`
-
-func (q *Queries) KYCProfileUserExists(ctx context.Context, db DBTX, userID int64) (int64, error) {
-	row := db.QueryRowContext(ctx, kYCProfileUserExists, userID)
-	var found int64
-	err := row.Scan(&found)
-	return found, err
 }
