@@ -2,10 +2,7 @@ package httpapi
 
 import (
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -17,15 +14,6 @@ import (
 // every submitted profile).
 var kycQueueStatuses = []string{
 	kyc.StatusPending.String(), kyc.StatusApproved.String(), kyc.StatusRejected.String(),
-}
-
-// kycDocumentTypes are the content types a document is served with, and its file
-// extension; a stored type outside them is served as application/octet-stream, so nothing a
-// browser would render comes back from the blob store.
-var kycDocumentTypes = map[string]string{
-	"image/jpeg":      ".jpg",
-	"image/png":       ".png",
-	"application/pdf": ".pdf",
 }
 
 // kycUserID reads the {user_id} of a path; anything but a positive integer names no user:
@@ -171,23 +159,5 @@ func (k *KYC) staffDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	defer func() { _ = body.Close() }()
-	contentType, _, _ := mime.ParseMediaType(info.ContentType)
-	ext, known := kycDocumentTypes[contentType]
-	if !known {
-		contentType = "application/octet-stream"
-	}
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "kyc-document-" + id.String() + ext}))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	if info.Size > 0 {
-		h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
-	}
-	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, body); err != nil {
-		return fmt.Errorf("stream kyc document %s: %w", id, err) // the response started: only logged
-	}
-	return nil
+	return writeAttachment(w, body, info, "kyc-document-"+id.String())
 }

@@ -1,11 +1,7 @@
 package httpapi
 
 import (
-	"fmt"
-	"io"
-	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/talabin/talabin/core"
@@ -29,15 +25,6 @@ var (
 	staffDepositStatuses = append(append([]string(nil), depositStatuses...), payment.DepositUnknown.String())
 	payoutChannels       = []string{"paya", "satna", "pol"}
 )
-
-// receiptTypes are the content types a receipt is served with, and its file extension; a
-// stored type outside them is served as application/octet-stream, so nothing a browser
-// would render comes back from the blob store.
-var receiptTypes = map[string]string{
-	"image/jpeg":      ".jpg",
-	"image/png":       ".png",
-	"application/pdf": ".pdf",
-}
 
 // staffView is how staff see a deposit: the real status, the transfer destination and the
 // receipt's download URL.
@@ -187,25 +174,7 @@ func (p *Payments) staffReceipt(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	defer func() { _ = body.Close() }()
-	contentType, _, _ := mime.ParseMediaType(info.ContentType)
-	ext, known := receiptTypes[contentType]
-	if !known {
-		contentType = "application/octet-stream"
-	}
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "receipt-" + id.String() + ext}))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	if info.Size > 0 {
-		h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
-	}
-	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, body); err != nil {
-		return fmt.Errorf("stream receipt of deposit %s: %w", id, err) // the response started: only logged
-	}
-	return nil
+	return writeAttachment(w, body, info, "receipt-"+id.String())
 }
 
 // staffWithdrawals is GET admin/withdrawals/: every user's withdrawals, newest first,
