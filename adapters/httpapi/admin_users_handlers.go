@@ -2,13 +2,10 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/ports"
@@ -37,12 +34,7 @@ var (
 // staffUserID reads the {id} of a user's path; anything but a positive integer names no
 // user: 404, as an unknown one.
 func staffUserID(r *http.Request) (core.UserID, error) {
-	raw := chi.URLParam(r, "id")
-	id, err := core.ParseUserID(raw)
-	if err != nil {
-		return 0, fmt.Errorf("%w: user id %q", core.ErrNotFound, raw)
-	}
-	return id, nil
+	return pathParamID(r, "id", "user", core.ParseUserID)
 }
 
 // queryText reads the text query parameter name, trimmed; longer than maxFilterLen

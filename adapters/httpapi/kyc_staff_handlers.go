@@ -1,10 +1,7 @@
 package httpapi
 
 import (
-	"fmt"
 	"net/http"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/kyc"
@@ -19,22 +16,12 @@ var kycQueueStatuses = []string{
 // kycUserID reads the {user_id} of a path; anything but a positive integer names no user:
 // 404, as an unknown one.
 func kycUserID(r *http.Request) (core.UserID, error) {
-	raw := chi.URLParam(r, "user_id")
-	id, err := core.ParseUserID(raw)
-	if err != nil {
-		return 0, fmt.Errorf("%w: user id %q", core.ErrNotFound, raw)
-	}
-	return id, nil
+	return pathParamID(r, "user_id", "user", core.ParseUserID)
 }
 
 // kycDocumentID reads the {id} of a document's path, 404 when it is not a positive integer.
 func kycDocumentID(r *http.Request) (kyc.DocumentID, error) {
-	raw := chi.URLParam(r, "id")
-	id, err := kyc.ParseDocumentID(raw)
-	if err != nil {
-		return 0, fmt.Errorf("%w: document id %q", core.ErrNotFound, raw)
-	}
-	return id, nil
+	return pathParamID(r, "id", "document", kyc.ParseDocumentID)
 }
 
 // staffQueue is GET admin/kyc/: one page of submissions, oldest first (the review queue),

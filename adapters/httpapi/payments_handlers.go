@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/payment"
 	"github.com/talabin/talabin/ports"
@@ -47,30 +45,15 @@ var (
 // depositID, withdrawalID and bankAccountID read the {id} of a path; anything but a positive
 // integer names no object: 404, as an unknown id.
 func depositID(r *http.Request) (payment.DepositID, error) {
-	raw := chi.URLParam(r, "id")
-	id, err := payment.ParseDepositID(raw)
-	if err != nil {
-		return 0, fmt.Errorf("%w: deposit id %q", core.ErrNotFound, raw)
-	}
-	return id, nil
+	return pathParamID(r, "id", "deposit", payment.ParseDepositID)
 }
 
 func withdrawalID(r *http.Request) (payment.WithdrawalID, error) {
-	raw := chi.URLParam(r, "id")
-	id, err := payment.ParseWithdrawalID(raw)
-	if err != nil {
-		return 0, fmt.Errorf("%w: withdrawal id %q", core.ErrNotFound, raw)
-	}
-	return id, nil
+	return pathParamID(r, "id", "withdrawal", payment.ParseWithdrawalID)
 }
 
 func bankAccountID(r *http.Request) (payment.BankAccountID, error) {
-	raw := chi.URLParam(r, "id")
-	id, err := payment.ParseBankAccountID(raw)
-	if err != nil {
-		return 0, fmt.Errorf("%w: bank account id %q", core.ErrNotFound, raw)
-	}
-	return id, nil
+	return pathParamID(r, "id", "bank account", payment.ParseBankAccountID)
 }
 
 // otpField returns the name the step-up code was sent under: otp_code, or its alias code.

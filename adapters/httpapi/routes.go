@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -214,4 +215,16 @@ func methodNotAllowed(mux *chi.Mux) http.HandlerFunc {
 		}
 		WriteError(w, r, core.ErrMethodNotAllowed)
 	}
+}
+
+// pathParamID reads the path parameter param with parse. Anything parse refuses names no
+// object: a 404, as an unknown id would be, never a 400 that tells malformed ids apart.
+func pathParamID[T any](r *http.Request, param, what string, parse func(string) (T, error)) (T, error) {
+	raw := chi.URLParam(r, param)
+	id, err := parse(raw)
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("%w: %s id %q", core.ErrNotFound, what, raw)
+	}
+	return id, nil
 }
