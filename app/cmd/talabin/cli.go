@@ -67,8 +67,8 @@ func newRootCommand(environ map[string]string, stdout io.Writer) *cobra.Command 
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.AddCommand(newServeCommand(environ, stdout), newMigrateCommand(environ), newLedgerCommand(environ), newAuditCommand(environ), newPaymentsCommand(environ),
-		newAdminCommand(environ), newVersionCommand())
+	root.AddCommand(guardServe(newServeCommand(environ, stdout), environ), newMigrateCommand(environ), newLedgerCommand(environ), newAuditCommand(environ), newPaymentsCommand(environ),
+		newAdminCommand(environ), newCheckCommand(environ), newVersionCommand())
 	return root
 }
 

@@ -4,6 +4,11 @@
 //	talabin migrate up       apply pending schema migrations
 //	talabin migrate status   list migrations; exit 1 when any is pending
 //	talabin ledger verify    recompute balances from postings; exit 1 on any violation
+//	talabin audit verify     walk the audit log's hash chains; exit 1 at a broken link
+//	talabin payments reconcile  list deposits and withdrawals that disagree with the ledger or
+//	                         the gateway; exit 1 when any does
+//	talabin admin create     create a staff account; the password is read from standard input
+//	talabin check --deploy   audit the configuration for production; exit 1 on any error
 //	talabin version          print the version and the Go toolchain
 //
 // Configuration comes from the environment (README.md lists every variable). Exit codes: 0 on
