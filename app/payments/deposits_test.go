@@ -2,6 +2,7 @@ package payments_test
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/png"
 	"net/url"
@@ -316,4 +317,35 @@ func pngBytes(t *testing.T) []byte {
 	var buf bytes.Buffer
 	require.NoError(t, png.Encode(&buf, img))
 	return buf.Bytes()
+}
+
+// TestCaptureOfClosedDepositIsNoError: a deposit closed while its verify was in flight (here
+// by hand, behind the service's back) and then reported paid by the gateway is neither
+// credited nor answered with an error page; the buyer lands on the failure page and the
+// service raises its alarm.
+func TestCaptureOfClosedDepositIsNoError(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	p := b.customer(t)
+	d, auth := b.startDeposit(t, p, 100_000)
+	b.gw.pay(t, auth, 0)
+	b.gw.onVerify = func() {
+		b.inTx(t, func(ctx context.Context, tx ports.Tx) error {
+			locked, err := tx.Deposits().GetForUpdate(ctx, d.ID())
+			if err != nil {
+				return err
+			}
+			if err := locked.Fail("closed by hand", b.clock.Now()); err != nil {
+				return err
+			}
+			return tx.Deposits().Save(ctx, locked)
+		})
+	}
+
+	loc := b.returnFromGateway(t, b.svc, d, auth, nil)
+
+	require.True(t, strings.HasPrefix(loc, "https://app.test/payment/failure?"), loc)
+	require.Equal(t, payment.DepositFailed, b.deposit(t, p, d.ID()).Status())
+	require.Zero(t, b.balance(t, p.UserID).Total())
+	b.requireLedgerClean(t)
 }

@@ -113,8 +113,10 @@ func (s *Service) credit(ctx context.Context, id payment.DepositID, v ports.Veri
 		if d, err = tx.Deposits().GetForUpdate(ctx, id); err != nil {
 			return err
 		}
-		if d.Status() == payment.DepositVerified {
-			return nil // another return or the reconciler credited it
+		if d.Status().Final() {
+			// Verified: another return or the reconciler credited it. Closed meanwhile: the
+			// alarm below, never an error page for a payment the gateway captured.
+			return nil
 		}
 		now := s.now()
 		j, err := d.Credit(d.Record().Amount, v.RefID, v.CardPANMasked, 0, now)

@@ -52,7 +52,10 @@ type fakeGateway struct {
 	lose int
 	// requestErr fails the next Request.
 	requestErr error
-	verifies   atomic.Int64
+	// onVerify, when set, runs at the start of every Verify (outside the service's
+	// transactions), to race the service.
+	onVerify func()
+	verifies atomic.Int64
 }
 
 var _ ports.PaymentGateway = (*fakeGateway)(nil)
@@ -76,6 +79,9 @@ func (g *fakeGateway) Request(_ context.Context, req ports.PaymentRequest) (port
 
 func (g *fakeGateway) Verify(_ context.Context, req ports.VerifyRequest) (ports.Verification, error) {
 	g.verifies.Add(1)
+	if g.onVerify != nil {
+		g.onVerify()
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	s := g.sessions[req.Authority]
