@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/iran"
@@ -221,7 +220,7 @@ func (p *Profile) Approve(level int, by core.UserID, now time.Time) error {
 // Reject rejects the pending submission for reason by staff member by; the level granted
 // before stays.
 func (p *Profile) Reject(reason string, by core.UserID, now time.Time) error {
-	reason = cut(reason, MaxReasonLen)
+	reason = core.CutText(reason, MaxReasonLen)
 	if reason == "" {
 		return core.FieldError("reason", "دلیل لازم است")
 	}
@@ -242,16 +241,4 @@ func (p *Profile) Erase(now time.Time) {
 
 func (p *Profile) refuse(action string) error {
 	return &core.InvalidStateError{Object: "kyc submission", State: p.r.Status.String(), Action: action}
-}
-
-// cut trims s and cuts it to at most n bytes at a character boundary.
-func cut(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

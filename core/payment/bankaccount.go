@@ -93,7 +93,7 @@ func NewBankAccount(user core.UserID, in BankAccountInput, fullName string, now 
 	}
 	r.HolderName = strings.TrimSpace(in.HolderName)
 	if r.HolderName == "" {
-		r.HolderName = cut(fullName, MaxHolderNameLen)
+		r.HolderName = core.CutText(fullName, MaxHolderNameLen)
 	}
 	if len(r.HolderName) > MaxHolderNameLen {
 		verr.Add("account_holder_name", "نام صاحب حساب طولانی است")

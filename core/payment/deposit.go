@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/ledger"
@@ -244,10 +243,10 @@ func (d *Deposit) Credit(amount core.Rial, ref, pan string, reviewer core.UserID
 	}
 	d.r.Status, d.r.Credited, d.r.ReviewedBy = DepositVerified, amount, reviewer
 	// Blank values count as empty: they must not erase a reference the receipt gave.
-	if ref = cut(ref, MaxReferenceLen); ref != "" {
+	if ref = core.CutText(ref, MaxReferenceLen); ref != "" {
 		d.r.GatewayReference = ref
 	}
-	if pan = cut(pan, MaxReferenceLen); pan != "" {
+	if pan = core.CutText(pan, MaxReferenceLen); pan != "" {
 		d.r.CardPANMasked = pan
 	}
 	d.r.VerifiedAt, d.r.UpdatedAt = now, now
@@ -260,7 +259,7 @@ func (d *Deposit) Fail(reason string, now time.Time) error {
 	if d.r.Method != MethodOnline || d.r.Status != DepositPending && d.r.Status != DepositUnknown {
 		return d.refuse("fail")
 	}
-	d.r.Status, d.r.Reason, d.r.UpdatedAt = DepositFailed, cut(reason, MaxReasonLen), now
+	d.r.Status, d.r.Reason, d.r.UpdatedAt = DepositFailed, core.CutText(reason, MaxReasonLen), now
 	return nil
 }
 
@@ -284,8 +283,8 @@ func (d *Deposit) AttachReceipt(key, ref, notes string, now time.Time) error {
 		return fmt.Errorf("%w: receipt needs a stored file", core.ErrInvalidInput)
 	}
 	d.r.ReceiptKey, d.r.Status, d.r.UpdatedAt = key, DepositPaid, now
-	d.r.GatewayReference = cut(strings.TrimSpace(ref), MaxReferenceLen)
-	d.r.Notes = cut(strings.TrimSpace(notes), MaxNotesLen)
+	d.r.GatewayReference = core.CutText(strings.TrimSpace(ref), MaxReferenceLen)
+	d.r.Notes = core.CutText(strings.TrimSpace(notes), MaxNotesLen)
 	return nil
 }
 
@@ -294,22 +293,10 @@ func (d *Deposit) Reject(reason string, reviewer core.UserID, now time.Time) err
 	if d.r.Method != MethodBankTransfer || d.r.Status != DepositPending && d.r.Status != DepositPaid {
 		return d.refuse("reject")
 	}
-	d.r.Status, d.r.Reason, d.r.ReviewedBy, d.r.UpdatedAt = DepositRejected, cut(reason, MaxReasonLen), reviewer, now
+	d.r.Status, d.r.Reason, d.r.ReviewedBy, d.r.UpdatedAt = DepositRejected, core.CutText(reason, MaxReasonLen), reviewer, now
 	return nil
 }
 
 func (d *Deposit) refuse(action string) error {
 	return &core.InvalidStateError{Object: "deposit", State: d.r.Status.String(), Action: action}
-}
-
-// cut trims s and cuts it to at most n bytes at a character boundary.
-func cut(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

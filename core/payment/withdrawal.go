@@ -158,7 +158,7 @@ func (w *Withdrawal) Process(channel string, by core.UserID, now time.Time) erro
 // by staff member by. The service settles the hold ([ledger.WithdrawalCredits]) and posts
 // the payout in the same transaction.
 func (w *Withdrawal) Complete(trackingCode string, by core.UserID, now time.Time) error {
-	trackingCode = cut(trackingCode, MaxReferenceLen)
+	trackingCode = core.CutText(trackingCode, MaxReferenceLen)
 	if trackingCode == "" {
 		return fmt.Errorf("%w: tracking code is required", core.ErrInvalidInput)
 	}
@@ -176,7 +176,7 @@ func (w *Withdrawal) Reject(reason string, by core.UserID, now time.Time) error 
 	if !w.r.Status.Open() {
 		return w.refuse("reject")
 	}
-	w.r.Status, w.r.Reason, w.r.ProcessedBy = WithdrawalRejected, cut(reason, MaxReasonLen), by
+	w.r.Status, w.r.Reason, w.r.ProcessedBy = WithdrawalRejected, core.CutText(reason, MaxReasonLen), by
 	w.r.ProcessedAt, w.r.UpdatedAt = now, now
 	return nil
 }

@@ -3,9 +3,7 @@ package trading
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/talabin/talabin/core"
 	"github.com/talabin/talabin/core/ledger"
@@ -143,7 +141,7 @@ func (o *Order) Fail(reason string) error {
 	if err := o.moveTo(OrderFailed, "fail"); err != nil {
 		return err
 	}
-	o.failureReason = cutReason(strings.TrimSpace(reason))
+	o.failureReason = core.CutText(reason, MaxFailureReasonLen)
 	return nil
 }
 
@@ -164,18 +162,6 @@ func (o *Order) moveTo(next OrderStatus, action string) error {
 	}
 	o.status = next
 	return nil
-}
-
-// cutReason cuts s to at most MaxFailureReasonLen bytes at a character boundary.
-func cutReason(s string) string {
-	if len(s) <= MaxFailureReasonLen {
-		return s
-	}
-	end := MaxFailureReasonLen
-	for end > 0 && !utf8.RuneStart(s[end]) {
-		end--
-	}
-	return s[:end]
 }
 
 // Journal returns the ledger journal that executes the order ([Terms.Journal] for its user,
