@@ -91,39 +91,36 @@ func Check(ctx context.Context, store ports.Store, gateways map[string]ports.Pay
 
 // depositsSince reads every deposit created at or after since, newest first.
 func depositsSince(ctx context.Context, tx ports.Tx, since time.Time) ([]*payment.Deposit, error) {
-	var out []*payment.Deposit
-	for offset := 0; ; offset += checkPage {
+	return newestSince(since, func(offset int) ([]*payment.Deposit, error) {
 		page, _, err := tx.Deposits().List(ctx, ports.DepositFilter{}, offset, checkPage)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range page {
-			if d.Record().CreatedAt.Before(since) {
-				return out, nil
-			}
-			out = append(out, d)
-		}
-		if len(page) < checkPage {
-			return out, nil
-		}
-	}
+		return page, err
+	}, func(d *payment.Deposit) time.Time { return d.Record().CreatedAt })
 }
 
 // withdrawalsSince reads every withdrawal created at or after since, newest first.
 func withdrawalsSince(ctx context.Context, tx ports.Tx, since time.Time) ([]*payment.Withdrawal, error) {
-	var out []*payment.Withdrawal
-	for offset := 0; ; offset += checkPage {
+	return newestSince(since, func(offset int) ([]*payment.Withdrawal, error) {
 		page, _, err := tx.Withdrawals().List(ctx, ports.WithdrawalFilter{}, offset, checkPage)
+		return page, err
+	}, func(w *payment.Withdrawal) time.Time { return w.Record().CreatedAt })
+}
+
+// newestSince reads pages of checkPage items, newest first, until one was created before
+// since or the pages end.
+func newestSince[T any](since time.Time, page func(offset int) ([]T, error), created func(T) time.Time) ([]T, error) {
+	var out []T
+	for offset := 0; ; offset += checkPage {
+		items, err := page(offset)
 		if err != nil {
 			return nil, err
 		}
-		for _, w := range page {
-			if w.Record().CreatedAt.Before(since) {
+		for _, item := range items {
+			if created(item).Before(since) {
 				return out, nil
 			}
-			out = append(out, w)
+			out = append(out, item)
 		}
-		if len(page) < checkPage {
+		if len(items) < checkPage {
 			return out, nil
 		}
 	}
