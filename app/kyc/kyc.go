@@ -1,6 +1,6 @@
 // Package kyc implements [ports.KYC]: identity documents, submissions, the mobile-ownership
-// inquiry that grants level 1 and the staff review that grants level 2, and the level lookups
-// trading and payments gate on.
+// inquiry that grants level 1 and the staff review that grants level 2. Trading and payments
+// read the level granted through the store, in their own transactions.
 package kyc
 
 import (
@@ -78,37 +78,6 @@ func NewService(cfg Config, store ports.Store, clock ports.Clock, logger *slog.L
 }
 
 func (s *Service) now() time.Time { return s.clock.Now() }
-
-// Level returns user's verification level; trading and payments gate on it.
-func (s *Service) Level(ctx context.Context, user core.UserID) (int, error) {
-	var level int
-	err := s.store.Snapshot(ctx, func(ctx context.Context, tx ports.Tx) error {
-		p, err := tx.KYC().Get(ctx, user)
-		if err != nil {
-			return err
-		}
-		level = p.Level()
-		return nil
-	})
-	return level, err
-}
-
-// NationalID returns user's national id once level 1 verified it, "" before; payments ask
-// the Sheba ownership inquiry with it.
-func (s *Service) NationalID(ctx context.Context, user core.UserID) (string, error) {
-	var id string
-	err := s.store.Snapshot(ctx, func(ctx context.Context, tx ports.Tx) error {
-		p, err := tx.KYC().Get(ctx, user)
-		if err != nil {
-			return err
-		}
-		if p.Level() >= 1 {
-			id = p.Record().NationalID.String()
-		}
-		return nil
-	})
-	return id, err
-}
 
 // Status returns the caller's status; see [ports.KYC.Status].
 func (s *Service) Status(ctx context.Context, p ports.Principal) (ports.KYCStatus, error) {

@@ -186,12 +186,10 @@ func TestLevelOneByInquiry(t *testing.T) {
 	require.Equal(t, kyc.CheckPassed, r.Shahkar)
 	require.Equal(t, "سارا", r.FirstName)
 
-	level, err := b.svc.Level(t.Context(), p.UserID)
+	st, err = b.svc.Status(t.Context(), p)
 	require.NoError(t, err)
-	require.Equal(t, 1, level)
-	national, err := b.svc.NationalID(t.Context(), p.UserID)
-	require.NoError(t, err)
-	require.Equal(t, aliceID, national)
+	require.Equal(t, 1, st.Profile.Level())
+	require.Equal(t, aliceID, st.Profile.Record().NationalID.String())
 
 	_, err = b.svc.Submit(t.Context(), p, submission(aliceID, 1))
 	require.ErrorIs(t, err, core.ErrInvalidState, "level 1 is granted already")
@@ -227,9 +225,9 @@ func TestInquiryUnavailableKeepsSubmissionAndRetries(t *testing.T) {
 	n, err = b.svc.RetryInquiries(t.Context())
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
-	level, err := b.svc.Level(t.Context(), p.UserID)
+	st, err = b.svc.Status(t.Context(), p)
 	require.NoError(t, err)
-	require.Equal(t, 1, level)
+	require.Equal(t, 1, st.Profile.Level())
 }
 
 func TestLevelTwoNeedsDocumentsAndStaff(t *testing.T) {
