@@ -30,6 +30,7 @@ type App struct {
 	readiness  *httpapi.Readiness
 	jobs       *JobRunner
 	background []Background
+	metrics    *MetricsServer
 	build      BuildInfo
 }
 
@@ -42,13 +43,14 @@ func (a *App) Handler() http.Handler { return a.server.Handler }
 type Background func(ctx context.Context)
 
 // NewApp returns an App that serves server, works jobs (nil: no workers), runs the
-// background loops and drains readiness on shutdown.
+// background loops, serves the metrics listener (nil: none) and drains readiness on
+// shutdown.
 func NewApp(cfg config.Config, logger *slog.Logger, server *http.Server, readiness *httpapi.Readiness,
-	jobs *JobRunner, background []Background, build BuildInfo,
+	jobs *JobRunner, background []Background, metrics *MetricsServer, build BuildInfo,
 ) *App {
 	return &App{
 		cfg: cfg, logger: logger, server: server, readiness: readiness, jobs: jobs, background: background,
-		build: build,
+		metrics: metrics, build: build,
 	}
 }
 
@@ -67,9 +69,16 @@ func (a *App) Run(ctx context.Context) error {
 // /readyz turns 503 first, the listener closes, in-flight requests get SHUTDOWN_TIMEOUT to
 // finish, and then running jobs get what is left of it. It returns nil after a clean drain,
 // and an error when serving fails or requests or jobs were still running at the deadline
-// (they are then cut off). Serve closes ln.
+// (they are then cut off). Serve closes ln. With METRICS_ADDR set it also serves GET
+// /metrics there ([App.ListenMetrics]) from start to return.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.logStartup(ln.Addr())
+	stopMetrics, err := a.serveMetrics(ctx)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	if a.jobs != nil {
 		if err := a.jobs.Start(ctx); err != nil {
 			_ = ln.Close()

@@ -17,7 +17,6 @@ import (
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/app"
 	"github.com/talabin/talabin/app/config"
-	"github.com/talabin/talabin/ports"
 )
 
 // waitLimit bounds every wait in these tests; it is generous so that a slow machine never
@@ -43,11 +42,6 @@ func listen(t *testing.T) net.Listener {
 	return ln
 }
 
-// pingStore is a store that only answers Ping, all these tests need of one.
-type pingStore struct{ ports.Store }
-
-func (pingStore) Ping(context.Context) error { return nil }
-
 // slowBundle is an App whose handler has, besides the API, a /slow route that holds its
 // request until release is closed.
 type slowBundle struct {
@@ -62,7 +56,7 @@ func setupSlow(t *testing.T, shutdownTimeout string) slowBundle {
 	t.Helper()
 	cfg := loadConfig(t, map[string]string{"SHUTDOWN_TIMEOUT": shutdownTimeout})
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	readiness, err := app.NewReadiness(app.ReadinessChecks(pingStore{}))
+	readiness, err := app.NewReadiness(nil)
 	require.NoError(t, err)
 	b := slowBundle{
 		router:    httpapi.NewMux(logger, httpapi.Health(logger, readiness)),
@@ -77,7 +71,7 @@ func setupSlow(t *testing.T, shutdownTimeout string) slowBundle {
 		<-b.release
 		_, _ = io.WriteString(w, "done")
 	})
-	b.app = app.NewApp(cfg, logger, app.NewHTTPServer(cfg, mux, logger), readiness, nil, nil, app.BuildInfo{Version: "test"})
+	b.app = app.NewApp(cfg, logger, app.NewHTTPServer(cfg, mux, logger), readiness, nil, nil, nil, app.BuildInfo{Version: "test"})
 	return b
 }
 
@@ -194,7 +188,7 @@ func TestInitializeAppServesHealthz(t *testing.T) {
 	require.JSONEq(t, `{"status":"ok"}`, health.body)
 	require.NoError(t, ready.err)
 	require.Equal(t, http.StatusOK, ready.status)
-	require.JSONEq(t, `{"status":"ok","checks":{"database":"ok"}}`, ready.body)
+	require.JSONEq(t, `{"status":"ok","checks":{"db":"ok","migrations":"ok","price":"ok"}}`, ready.body)
 	require.Contains(t, logs.String(), `"msg":"database migrated"`)
 	require.Contains(t, logs.String(), `"msg":"talabin starting"`)
 	require.Contains(t, logs.String(), `"version":"v1.2.3"`)
@@ -220,7 +214,9 @@ func TestNewLoggerHonoursLevel(t *testing.T) {
 	t.Parallel()
 	cfg := loadConfig(t, map[string]string{"LOG_LEVEL": "warn"})
 	var out bytes.Buffer
-	logger := app.NewLogger(cfg, &out)
+	logger, cleanup, err := app.NewLogger(cfg, &out, app.BuildInfo{})
+	require.NoError(t, err)
+	t.Cleanup(cleanup)
 
 	logger.Info("hidden")
 	logger.Warn("shown", "k", 1)

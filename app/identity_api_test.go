@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/httpapi/openapi/openapitest"
 	"github.com/talabin/talabin/app"
 	"github.com/talabin/talabin/integration/pgtest"
 )
@@ -94,7 +95,8 @@ func (r apiResponse) errorCode(t *testing.T) string {
 	return e["code"].(string)
 }
 
-// call sends one JSON request with the headers given as name, value pairs.
+// call sends one JSON request with the headers given as name, value pairs, and checks the
+// answer against the OpenAPI document.
 func (l liveApp) call(t *testing.T, client *http.Client, method, path string, body any, headers ...string) apiResponse {
 	t.Helper()
 	var rd io.Reader
@@ -112,6 +114,7 @@ func (l liveApp) call(t *testing.T, client *http.Client, method, path string, bo
 	resp, err := client.Do(req)
 	require.NoError(t, err)
 	defer func() { require.NoError(t, resp.Body.Close()) }()
+	openapitest.Check(t, req, resp)
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	r := apiResponse{status: resp.StatusCode, header: resp.Header, raw: string(raw)}

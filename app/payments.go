@@ -33,8 +33,9 @@ type PaymentGateways struct {
 }
 
 // NewPaymentGateways builds the gateways cfg lists: sandbox (DEBUG only; config refuses it
-// otherwise), zarinpal (ZARINPAL_*) and idpay (IDPAY_*).
-func NewPaymentGateways(cfg config.Config, clock ports.Clock) (PaymentGateways, error) {
+// otherwise), zarinpal (ZARINPAL_*) and idpay (IDPAY_*), their breakers watched by breakers
+// (nil: none).
+func NewPaymentGateways(cfg config.Config, clock ports.Clock, breakers *BreakerStates) (PaymentGateways, error) {
 	out := PaymentGateways{ByName: map[string]ports.PaymentGateway{}}
 	for _, name := range cfg.Gateways() {
 		var (
@@ -46,11 +47,15 @@ func NewPaymentGateways(cfg config.Config, clock ports.Clock) (PaymentGateways, 
 			out.Sandbox, err = sandbox.New(sandbox.Config{BaseURL: cfg.PublicAPI(), Clock: clock})
 			gw = out.Sandbox
 		case "zarinpal":
-			gw, err = zarinpal.New(zarinpal.Config{
+			zc := zarinpal.Config{
 				BaseURL: cfg.ZarinpalBaseURL, StartPayURL: cfg.ZarinpalStartPayURL, MerchantID: cfg.ZarinpalMerchantID,
-			})
+			}
+			zc.Breaker.WatchFunc = breakers.WatchFunc()
+			gw, err = zarinpal.New(zc)
 		case "idpay":
-			gw, err = idpay.New(idpay.Config{BaseURL: cfg.IDPayBaseURL, APIKey: cfg.IDPayAPIKey, Sandbox: cfg.IDPaySandbox})
+			ic := idpay.Config{BaseURL: cfg.IDPayBaseURL, APIKey: cfg.IDPayAPIKey, Sandbox: cfg.IDPaySandbox}
+			ic.Breaker.WatchFunc = breakers.WatchFunc()
+			gw, err = idpay.New(ic)
 		default:
 			err = errors.New("unknown gateway")
 		}
@@ -87,9 +92,10 @@ func NewBlobStore(ctx context.Context, cfg config.Config) (ports.BlobStore, func
 
 // PaymentsConfig returns the payments service's configuration from cfg: gateways, limits,
 // URLs, the bank-transfer destination, the ownership inquiry OWNERSHIP_INQUIRY selects and
-// the manual payout. accts redeems the step-up codes.
+// the manual payout. accts redeems the step-up codes; deposits and withdrawals are counted
+// into metrics.
 func PaymentsConfig(cfg config.Config, keys Keys, gateways PaymentGateways, blobs ports.BlobStore, accts ports.Accounts,
-	inquiries Inquiries,
+	inquiries Inquiries, metrics *paymentsvc.Metrics,
 ) (paymentsvc.Config, error) {
 	stepUp, ok := accts.(paymentsvc.StepUp)
 	if !ok {
@@ -110,6 +116,7 @@ func PaymentsConfig(cfg config.Config, keys Keys, gateways PaymentGateways, blob
 		StepUp:         stepUp,
 		RequireKYC:     cfg.RequireWithdrawalKYC(),
 		Inquiry:        inquiries.Sheba,
+		Metrics:        metrics,
 	}
 	if cfg.BankTransferEnabled() {
 		pc.Destination = ports.TransferDestination{
@@ -125,10 +132,11 @@ func NewPaymentsService(pc paymentsvc.Config, store ports.Store, clock ports.Clo
 }
 
 // RouterOptions returns the endpoints beyond identity: prices, trading and wallet
-// ([TradingRoutes]), payments, identity verification, and in development the sandbox
+// ([TradingRoutes]), payments, identity verification, the API docs (public with DEBUG,
+// else staff only), the index at / naming build's version, and in development the sandbox
 // gateway's page.
-func RouterOptions(cfg config.Config, trading TradingRouteOptions, payments *paymentsvc.Service, pc paymentsvc.Config,
-	gateways PaymentGateways, kyc *kycsvc.Service, staff *backoffice.Service, priv *privacy.Service,
+func RouterOptions(cfg config.Config, build BuildInfo, trading TradingRouteOptions, payments *paymentsvc.Service,
+	pc paymentsvc.Config, gateways PaymentGateways, kyc *kycsvc.Service, staff *backoffice.Service, priv *privacy.Service,
 ) []httpapi.RouterOption {
 	opts := append([]httpapi.RouterOption(nil), trading...)
 	opts = append(opts, httpapi.WithPayments(httpapi.PaymentsConfig{
@@ -137,7 +145,8 @@ func RouterOptions(cfg config.Config, trading TradingRouteOptions, payments *pay
 	}))
 	opts = append(opts, httpapi.WithKYC(httpapi.KYCConfig{KYC: kyc}),
 		httpapi.WithStaffUsers(httpapi.StaffUsersConfig{Users: staff, IdempotencyRequired: cfg.IdempotencyRequired}),
-		httpapi.WithPrivacy(httpapi.PrivacyConfig{Privacy: priv, IdempotencyRequired: cfg.IdempotencyRequired}))
+		httpapi.WithPrivacy(httpapi.PrivacyConfig{Privacy: priv, IdempotencyRequired: cfg.IdempotencyRequired}),
+		httpapi.WithDocs(cfg.Debug), httpapi.WithIndex(build.Version))
 	if gateways.Sandbox != nil {
 		opts = append(opts, httpapi.WithHandler(sandbox.DefaultPathPrefix, gateways.Sandbox))
 	}
@@ -178,7 +187,7 @@ func paymentReconcileJob(cfg config.Config) *river.PeriodicJob {
 // asking every configured gateway but the sandbox, whose sessions live in the serving
 // process's memory; skipped names the gateways not asked.
 func CheckPayments(ctx context.Context, cfg config.Config, store ports.Store, clock ports.Clock, since time.Time) (found []paymentsvc.Discrepancy, skipped []string, err error) {
-	gateways, err := NewPaymentGateways(cfg, clock)
+	gateways, err := NewPaymentGateways(cfg, clock, nil)
 	if err != nil {
 		return nil, nil, err
 	}

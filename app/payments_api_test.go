@@ -19,6 +19,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/adapters/httpapi/openapi/openapitest"
 	"github.com/talabin/talabin/adapters/store/postgres"
 	"github.com/talabin/talabin/adapters/store/sqlite"
 	"github.com/talabin/talabin/app"
@@ -300,7 +301,8 @@ type browsed struct {
 	body   string
 }
 
-// browse sends one request to target, an absolute URL on this app, and returns the response.
+// browse sends one request to target, an absolute URL on this app, and returns the response,
+// checked against the OpenAPI document.
 func (l liveApp) browse(t *testing.T, client *http.Client, method, target, contentType string, body io.Reader) browsed {
 	t.Helper()
 	require.True(t, strings.HasPrefix(target, l.base+"/"), "%s is not on this app", target)
@@ -312,13 +314,14 @@ func (l liveApp) browse(t *testing.T, client *http.Client, method, target, conte
 	resp, err := client.Do(req)
 	require.NoError(t, err)
 	defer func() { require.NoError(t, resp.Body.Close()) }()
+	openapitest.Check(t, req, resp)
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return browsed{status: resp.StatusCode, header: resp.Header, body: string(raw)}
 }
 
 // uploadReceipt posts a small real PNG as receipt_image to path, as the web client's form
-// does.
+// does, and checks the answer against the OpenAPI document.
 func (l liveApp) uploadReceipt(t *testing.T, c *http.Client, path, bearer string) apiResponse {
 	t.Helper()
 	var img bytes.Buffer
@@ -338,6 +341,7 @@ func (l liveApp) uploadReceipt(t *testing.T, c *http.Client, path, bearer string
 	resp, err := c.Do(req)
 	require.NoError(t, err)
 	defer func() { require.NoError(t, resp.Body.Close()) }()
+	openapitest.Check(t, req, resp)
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	r := apiResponse{status: resp.StatusCode, header: resp.Header, raw: string(raw)}

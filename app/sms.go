@@ -18,10 +18,11 @@ import (
 // NewSMSSender returns the SMS sender SMS_PROVIDERS selects: the one provider listed, or a
 // failover chain over several in the order given, each provider with its own HTTP client,
 // timeouts and circuit breaker. The console sender, which logs codes instead of sending
-// them, is refused unless cfg.Debug is set, and never chained with real providers.
+// them, is refused unless cfg.Debug is set, and never chained with real providers. Each
+// provider's breaker is watched by breakers (nil: none).
 // [config.Load] checks the same rules; they are checked again here because a Config can
 // also be built by hand.
-func NewSMSSender(cfg config.Config, logger *slog.Logger) (ports.SMSSender, error) {
+func NewSMSSender(cfg config.Config, logger *slog.Logger, breakers *BreakerStates) (ports.SMSSender, error) {
 	if len(cfg.SMSProviders) == 0 {
 		return nil, errors.New("sms: no provider configured (SMS_PROVIDERS)")
 	}
@@ -30,7 +31,7 @@ func NewSMSSender(cfg config.Config, logger *slog.Logger) (ports.SMSSender, erro
 	}
 	senders := make([]failover.Named, 0, len(cfg.SMSProviders))
 	for _, name := range cfg.SMSProviders {
-		s, err := newSMSProvider(cfg, name, logger.With("sms_provider", name))
+		s, err := newSMSProvider(cfg, name, logger.With("sms_provider", name), breakers)
 		if err != nil {
 			return nil, err
 		}
@@ -47,8 +48,9 @@ func NewSMSSender(cfg config.Config, logger *slog.Logger) (ports.SMSSender, erro
 	return chain, nil
 }
 
-// newSMSProvider builds the sender of the provider called name from its settings in cfg.
-func newSMSProvider(cfg config.Config, name string, logger *slog.Logger) (ports.SMSSender, error) {
+// newSMSProvider builds the sender of the provider called name from its settings in cfg,
+// its breaker watched by breakers.
+func newSMSProvider(cfg config.Config, name string, logger *slog.Logger, breakers *BreakerStates) (ports.SMSSender, error) {
 	var (
 		s   ports.SMSSender
 		err error
@@ -67,6 +69,7 @@ func newSMSProvider(cfg config.Config, name string, logger *slog.Logger) (ports.
 			Sender:      cfg.SMSSender,
 			OTPTemplate: cfg.KavenegarOTPTemplate,
 			Logger:      logger,
+			Breaker:     kavenegar.BreakerConfig{WatchFunc: breakers.WatchFunc()},
 		})
 	case config.SMSGhasedak:
 		s, err = ghasedak.New(ghasedak.Config{
@@ -76,6 +79,7 @@ func newSMSProvider(cfg config.Config, name string, logger *slog.Logger) (ports.
 			OTPTemplate: cfg.GhasedakOTPTemplate,
 			OTPParam:    cfg.GhasedakOTPParam,
 			Logger:      logger,
+			Breaker:     ghasedak.BreakerConfig{WatchFunc: breakers.WatchFunc()},
 		})
 	case config.SMSIPPanel:
 		s, err = ippanel.New(ippanel.Config{
@@ -85,6 +89,7 @@ func newSMSProvider(cfg config.Config, name string, logger *slog.Logger) (ports.
 			PatternCode:  cfg.IPPanelOTPPattern,
 			PatternParam: cfg.IPPanelOTPParam,
 			Logger:       logger,
+			Breaker:      ippanel.BreakerConfig{WatchFunc: breakers.WatchFunc()},
 		})
 	default:
 		return nil, fmt.Errorf("sms: unknown provider %q", name)

@@ -69,7 +69,7 @@ func (b *smsBundle) sender(t *testing.T, providers string) ports.SMSSender {
 	b.environ["SMS_PROVIDERS"] = providers
 	cfg, err := config.Load(b.environ)
 	require.NoError(t, err)
-	s, err := app.NewSMSSender(cfg, slog.New(slog.DiscardHandler))
+	s, err := app.NewSMSSender(cfg, slog.New(slog.DiscardHandler), nil)
 	require.NoError(t, err)
 	return s
 }
@@ -118,7 +118,7 @@ func TestNewSMSSenderSelects(t *testing.T) {
 		cfg, err := config.Load(map[string]string{"DEBUG": "true"})
 		require.NoError(t, err)
 		var logs bytes.Buffer
-		s, err := app.NewSMSSender(cfg, slog.New(slog.NewJSONHandler(&logs, nil)))
+		s, err := app.NewSMSSender(cfg, slog.New(slog.NewJSONHandler(&logs, nil)), nil)
 		require.NoError(t, err)
 		require.IsType(t, &console.Sender{}, s)
 
@@ -192,7 +192,7 @@ func TestNewSMSSenderRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s, err := app.NewSMSSender(tt.cfg, slog.New(slog.DiscardHandler))
+			s, err := app.NewSMSSender(tt.cfg, slog.New(slog.DiscardHandler), nil)
 			require.ErrorContains(t, err, tt.wantErr)
 			require.Nil(t, s)
 		})

@@ -33,8 +33,8 @@ type PriceFeeds struct {
 
 // NewPriceFeeds builds the feeds PRICE_FEEDS lists, in order: manual (seeded with
 // PRICE_SEED_BUY/PRICE_SEED_SELL) and httpjson (PRICE_FEED_*), chained by fallback when
-// there are several.
-func NewPriceFeeds(cfg config.Config, clock ports.Clock, logger *slog.Logger) (PriceFeeds, error) {
+// there are several. The httpjson feed's breaker is watched by breakers (nil: none).
+func NewPriceFeeds(cfg config.Config, clock ports.Clock, logger *slog.Logger, breakers *BreakerStates) (PriceFeeds, error) {
 	var (
 		feeds []ports.PriceFeed
 		out   PriceFeeds
@@ -64,6 +64,7 @@ func NewPriceFeeds(cfg config.Config, clock ports.Clock, logger *slog.Logger) (P
 				TimestampPath:     cfg.PriceFeedTimestampPath,
 				Logger:            logger,
 				Clock:             clock,
+				Breaker:           httpjson.BreakerConfig{WatchFunc: breakers.WatchFunc()},
 			})
 			if err != nil {
 				return PriceFeeds{}, fmt.Errorf("httpjson price feed: %w", err)
@@ -90,8 +91,9 @@ func NewPriceFeeds(cfg config.Config, clock ports.Clock, logger *slog.Logger) (P
 
 // TradingConfig returns the trading service's configuration: fee, order limits, quote TTL,
 // KYC gate and price guards from cfg. Prices from an automatic feed go stale after
-// PRICE_MAX_AGE; with only the manual feed, prices staff set never do.
-func TradingConfig(cfg config.Config, feeds PriceFeeds, notifier ports.Notifier) tradingsvc.Config {
+// PRICE_MAX_AGE; with only the manual feed, prices staff set never do. Orders are counted
+// into metrics.
+func TradingConfig(cfg config.Config, feeds PriceFeeds, notifier ports.Notifier, metrics *tradingsvc.Metrics) tradingsvc.Config {
 	guard := pricing.Guard{MaxJumpBasisPoints: cfg.PriceMaxJump}
 	for _, f := range cfg.PriceFeeds {
 		if f != config.PriceFeedManual {
@@ -105,6 +107,7 @@ func TradingConfig(cfg config.Config, feeds PriceFeeds, notifier ports.Notifier)
 		QuoteTTL:    cfg.QuoteTTL,
 		RequireKYC:  cfg.RequireKYC(),
 		TradeLimits: cfg.TradeLimits(),
+		Metrics:     metrics,
 	}
 	if feeds.Manual != nil {
 		tc.Manual = feeds.Manual

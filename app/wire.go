@@ -9,17 +9,25 @@ import (
 
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/app/config"
+	tradingsvc "github.com/talabin/talabin/app/trading"
+	"github.com/talabin/talabin/ports"
 )
 
 // loggerSet provides the JSON logger.
 var loggerSet = wire.NewSet(NewLogger)
 
-// httpSet provides the readiness checks, the router and the HTTP server.
-var httpSet = wire.NewSet(ReadinessChecks, NewReadiness, NewAuthConfig, httpapi.NewRouter, NewHTTPServer)
+// httpSet provides the readiness checks, the router with its site checks and the HTTP server.
+var httpSet = wire.NewSet(
+	NewRedisPing, ReadinessChecks, NewReadiness,
+	NewAuthConfig, NewSiteConfig, httpapi.NewSiteRouter, NewHTTPServer,
+)
 
-// metricsSet provides the Prometheus registry, the counters registered on it and the
-// /metrics endpoint that serves it.
-var metricsSet = wire.NewSet(NewMetricsRegistry, NewAccountsMetrics, NewMetricsEndpoint)
+// metricsSet provides the Prometheus registry, the counters and collectors registered on
+// it, and what serves it: the API router's /metrics endpoint and the METRICS_ADDR listener.
+var metricsSet = wire.NewSet(
+	NewMetricsRegistry, NewAccountsMetrics, NewTradingMetrics, NewPaymentsMetrics, NewHTTPMetrics, NewBreakerStates,
+	NewMetricsHandler, NewMetricsEndpoint, NewMetricsServer,
+)
 
 // storeSet provides the store the configuration selects, migrated.
 var storeSet = wire.NewSet(OpenDatabase, MigratedStore)
@@ -33,10 +41,11 @@ var accountsSet = wire.NewSet(
 	NewClock, DeriveKeys, NewSecurityLogger, NewAccessTokens, NewPasswordHasher, AccountsConfig, NewAccounts,
 )
 
-// tradingSet provides the price feeds, the prices and trading service, its routes and the
-// loop that keeps its price current.
+// tradingSet provides the price feeds, the prices and trading service (also as the prices
+// readiness watches), its routes and the loop that keeps its price current.
 var tradingSet = wire.NewSet(
-	NewPriceFeeds, TradingConfig, SeedDevTreasury, NewTradingService, TradingRoutes, PriceReload, Backgrounds,
+	NewPriceFeeds, TradingConfig, SeedDevTreasury, NewTradingService, wire.Bind(new(ports.Prices), new(*tradingsvc.Service)),
+	TradingRoutes, PriceReload, Backgrounds,
 )
 
 // paymentsSet provides the payment gateways, the blob store, the payments service and the

@@ -11,6 +11,8 @@ import (
 	"github.com/google/wire"
 	"github.com/talabin/talabin/adapters/httpapi"
 	"github.com/talabin/talabin/app/config"
+	"github.com/talabin/talabin/app/trading"
+	"github.com/talabin/talabin/ports"
 )
 
 // Injectors from wire.go:
@@ -19,48 +21,119 @@ import (
 // rate limiter → accounts service → router → server, and the job workers. The cleanup closes
 // what it opened.
 func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build BuildInfo) (*App, func(), error) {
-	logger := NewLogger(cfg, out)
-	database, cleanup, err := OpenDatabase(ctx, cfg, logger)
+	logger, cleanup, err := NewLogger(cfg, out, build)
 	if err != nil {
 		return nil, nil, err
 	}
-	store, err := MigratedStore(ctx, database, logger)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	v := ReadinessChecks(store)
-	readiness, err := NewReadiness(v)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	keys, err := DeriveKeys(cfg)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	registry := NewMetricsRegistry()
-	metrics, err := NewAccountsMetrics(registry)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	serviceConfig := AccountsConfig(cfg, keys, metrics)
-	rateLimiter, cleanup2, err := NewRateLimiter(ctx, cfg, logger)
+	database, cleanup2, err := OpenDatabase(ctx, cfg, logger)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
 	}
 	clock := NewClock()
+	registry := NewMetricsRegistry()
+	breakerStates, err := NewBreakerStates(registry)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	priceFeeds, err := NewPriceFeeds(cfg, clock, logger, breakerStates)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	notifier, cleanup3, err := NewNotifier(ctx, cfg, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	metrics, err := NewTradingMetrics(registry)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	tradingConfig := TradingConfig(cfg, priceFeeds, notifier, metrics)
+	store, err := MigratedStore(ctx, database, logger)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	devTreasury, err := SeedDevTreasury(ctx, cfg, store, logger)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	service, err := NewTradingService(ctx, tradingConfig, store, priceFeeds, clock, logger, devTreasury)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	redisPing, cleanup4, err := NewRedisPing(cfg)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	v := ReadinessChecks(database, service, redisPing)
+	readiness, err := NewReadiness(v)
+	if err != nil {
+		cleanup4()
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	keys, err := DeriveKeys(cfg)
+	if err != nil {
+		cleanup4()
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	accountsMetrics, err := NewAccountsMetrics(registry)
+	if err != nil {
+		cleanup4()
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	serviceConfig := AccountsConfig(cfg, keys, accountsMetrics)
+	rateLimiter, cleanup5, err := NewRateLimiter(ctx, cfg, logger)
+	if err != nil {
+		cleanup4()
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	accessTokens, err := NewAccessTokens(cfg, keys, clock)
 	if err != nil {
+		cleanup5()
+		cleanup4()
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
 	passwordHasher, err := NewPasswordHasher()
 	if err != nil {
+		cleanup5()
+		cleanup4()
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
@@ -68,68 +141,81 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	securityLogger := NewSecurityLogger(logger)
 	accounts, err := NewAccounts(serviceConfig, store, rateLimiter, clock, accessTokens, passwordHasher, securityLogger, logger)
 	if err != nil {
+		cleanup5()
+		cleanup4()
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	blobStore, cleanup3, err := NewBlobStore(ctx, cfg)
+	blobStore, cleanup6, err := NewBlobStore(ctx, cfg)
 	if err != nil {
+		cleanup5()
+		cleanup4()
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
 	inquiries := NewInquiries(cfg)
-	service, err := NewKYCService(store, blobStore, inquiries, clock, logger)
+	kycService, err := NewKYCService(store, blobStore, inquiries, clock, logger)
 	if err != nil {
-		cleanup3()
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	authConfig := NewAuthConfig(cfg, keys, accounts, rateLimiter, securityLogger, logger, service)
-	metricsEndpoint := NewMetricsEndpoint(cfg, registry, logger)
-	priceFeeds, err := NewPriceFeeds(cfg, clock, logger)
-	if err != nil {
-		cleanup3()
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	notifier, cleanup4, err := NewNotifier(ctx, cfg, logger)
-	if err != nil {
-		cleanup3()
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	tradingConfig := TradingConfig(cfg, priceFeeds, notifier)
-	devTreasury, err := SeedDevTreasury(ctx, cfg, store, logger)
-	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	tradingService, err := NewTradingService(ctx, tradingConfig, store, priceFeeds, clock, logger, devTreasury)
+	authConfig := NewAuthConfig(cfg, keys, accounts, rateLimiter, securityLogger, logger, kycService)
+	metricsHandler, err := NewMetricsHandler(registry, database, service, clock, logger)
 	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	tradingRouteOptions := TradingRoutes(cfg, tradingService)
-	paymentGateways, err := NewPaymentGateways(cfg, clock)
+	httpMetrics, err := NewHTTPMetrics(registry)
 	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	paymentsConfig, err := PaymentsConfig(cfg, keys, paymentGateways, blobStore, accounts, inquiries)
+	metricsEndpoint := NewMetricsEndpoint(cfg, metricsHandler, httpMetrics)
+	siteConfig := NewSiteConfig(cfg)
+	tradingRouteOptions := TradingRoutes(cfg, service)
+	paymentGateways, err := NewPaymentGateways(cfg, clock, breakerStates)
 	if err != nil {
+		cleanup6()
+		cleanup5()
+		cleanup4()
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	paymentsMetrics, err := NewPaymentsMetrics(registry)
+	if err != nil {
+		cleanup6()
+		cleanup5()
+		cleanup4()
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	paymentsConfig, err := PaymentsConfig(cfg, keys, paymentGateways, blobStore, accounts, inquiries, paymentsMetrics)
+	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
@@ -138,6 +224,8 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	}
 	paymentsService, err := NewPaymentsService(paymentsConfig, store, clock, logger)
 	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
@@ -146,6 +234,8 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	}
 	backofficeService, err := NewBackoffice(store, clock, accounts, logger)
 	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
@@ -154,15 +244,19 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	}
 	privacyService, err := NewPrivacy(store, blobStore, keys, accounts, clock, logger)
 	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	v2 := RouterOptions(cfg, tradingRouteOptions, paymentsService, paymentsConfig, paymentGateways, service, backofficeService, privacyService)
-	handler, err := httpapi.NewRouter(logger, readiness, authConfig, metricsEndpoint, v2...)
+	v2 := RouterOptions(cfg, build, tradingRouteOptions, paymentsService, paymentsConfig, paymentGateways, kycService, backofficeService, privacyService)
+	handler, err := httpapi.NewSiteRouter(logger, readiness, authConfig, metricsEndpoint, siteConfig, v2...)
 	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
@@ -170,16 +264,20 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 		return nil, nil, err
 	}
 	server := NewHTTPServer(cfg, handler, logger)
-	smsSender, err := NewSMSSender(cfg, logger)
+	smsSender, err := NewSMSSender(cfg, logger, breakerStates)
 	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	workers, err := NewWorkers(serviceConfig, store, smsSender, clock, logger, tradingService, paymentsService, service)
+	workers, err := NewWorkers(serviceConfig, store, smsSender, clock, logger, service, paymentsService, kycService)
 	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
@@ -189,16 +287,21 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	v3 := PeriodicJobs(cfg)
 	jobRunner, err := NewJobRunner(database, workers, v3, logger)
 	if err != nil {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	background := PriceReload(tradingService, notifier, logger)
+	background := PriceReload(service, notifier, logger)
 	v4 := Backgrounds(background)
-	app := NewApp(cfg, logger, server, readiness, jobRunner, v4, build)
+	metricsServer := NewMetricsServer(cfg, metricsHandler, logger)
+	app := NewApp(cfg, logger, server, readiness, jobRunner, v4, metricsServer, build)
 	return app, func() {
+		cleanup6()
+		cleanup5()
 		cleanup4()
 		cleanup3()
 		cleanup2()
@@ -211,12 +314,18 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 // loggerSet provides the JSON logger.
 var loggerSet = wire.NewSet(NewLogger)
 
-// httpSet provides the readiness checks, the router and the HTTP server.
-var httpSet = wire.NewSet(ReadinessChecks, NewReadiness, NewAuthConfig, httpapi.NewRouter, NewHTTPServer)
+// httpSet provides the readiness checks, the router with its site checks and the HTTP server.
+var httpSet = wire.NewSet(
+	NewRedisPing, ReadinessChecks, NewReadiness,
+	NewAuthConfig, NewSiteConfig, httpapi.NewSiteRouter, NewHTTPServer,
+)
 
-// metricsSet provides the Prometheus registry, the counters registered on it and the
-// /metrics endpoint that serves it.
-var metricsSet = wire.NewSet(NewMetricsRegistry, NewAccountsMetrics, NewMetricsEndpoint)
+// metricsSet provides the Prometheus registry, the counters and collectors registered on
+// it, and what serves it: the API router's /metrics endpoint and the METRICS_ADDR listener.
+var metricsSet = wire.NewSet(
+	NewMetricsRegistry, NewAccountsMetrics, NewTradingMetrics, NewPaymentsMetrics, NewHTTPMetrics, NewBreakerStates,
+	NewMetricsHandler, NewMetricsEndpoint, NewMetricsServer,
+)
 
 // storeSet provides the store the configuration selects, migrated.
 var storeSet = wire.NewSet(OpenDatabase, MigratedStore)
@@ -230,10 +339,10 @@ var accountsSet = wire.NewSet(
 	NewClock, DeriveKeys, NewSecurityLogger, NewAccessTokens, NewPasswordHasher, AccountsConfig, NewAccounts,
 )
 
-// tradingSet provides the price feeds, the prices and trading service, its routes and the
-// loop that keeps its price current.
+// tradingSet provides the price feeds, the prices and trading service (also as the prices
+// readiness watches), its routes and the loop that keeps its price current.
 var tradingSet = wire.NewSet(
-	NewPriceFeeds, TradingConfig, SeedDevTreasury, NewTradingService, TradingRoutes, PriceReload, Backgrounds,
+	NewPriceFeeds, TradingConfig, SeedDevTreasury, NewTradingService, wire.Bind(new(ports.Prices), new(*trading.Service)), TradingRoutes, PriceReload, Backgrounds,
 )
 
 // paymentsSet provides the payment gateways, the blob store, the payments service and the

@@ -14,8 +14,9 @@ import (
 // no route matched), status, duration, bytes written and request id, plus the error behind
 // an error response and the stack of a recovered panic. Bodies, query strings and headers are
 // never logged. 5xx lines are errors, others info; routes registered with [QuietLog] log at
-// debug level unless they answered an error through [WriteError] (or panicked).
-func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
+// debug level unless they answered an error through [WriteError] (or panicked). observe,
+// when not nil, is told about every request as well (see [MetricsEndpoint].ObserveFunc).
+func accessLog(logger *slog.Logger, observe func(ServedRequest)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			st := stateOf(r.Context())
@@ -24,6 +25,7 @@ func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 			start := time.Now()
 
 			next.ServeHTTP(ww, r)
+			elapsed := time.Since(start)
 
 			status := ww.Status()
 			if status == 0 {
@@ -45,7 +47,7 @@ func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 				slog.String("method", r.Method),
 				slog.String("route", route),
 				slog.Int("status", status),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", elapsed),
 				slog.Int("bytes", ww.BytesWritten()),
 				slog.String("request_id", st.id),
 			}
@@ -56,6 +58,9 @@ func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 				attrs = append(attrs, slog.String("stack", string(st.stack)))
 			}
 			logger.LogAttrs(r.Context(), level, "http request", attrs...)
+			if observe != nil {
+				observe(ServedRequest{Method: r.Method, Route: route, Status: status, Duration: elapsed})
+			}
 		})
 	}
 }

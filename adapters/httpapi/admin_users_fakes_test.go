@@ -56,7 +56,7 @@ func fixtureAuditEvents() []ports.AuditEvent {
 		{
 			ID: 12, At: adminUsersAt, ActorID: staffUserID, ActorRole: "admin", Action: "user.disable",
 			Entity: "user", EntityID: "42", Reason: "گزارش تقلب", IP: "203.0.113.7", UserAgent: "talabin-test",
-			RequestID: "req-12", BeforeDigest: "b4", AfterDigest: "af", PrevHash: prev, Hash: hash,
+			RequestID: "req-12", BeforeDigest: "b4", AfterDigest: "af", Chain: 5, PrevHash: prev, Hash: hash,
 		},
 		{ID: 3, At: adminUsersAt.Add(-time.Hour), ActorRole: "system", Action: "trading.halt", Entity: "trading", EntityID: "1"},
 	}

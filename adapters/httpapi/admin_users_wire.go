@@ -49,9 +49,10 @@ func staffUserWire(s ports.UserSummary) staffUserJSON {
 }
 
 // auditEventJSON is one audit-log entry (API.md §3.13 audit-log/). actor_id is null for the
-// system's own actions; the texts a recorder may leave empty are null then. prev_hash and
-// hash, in hex, chain the entry into the tamper-evident log; they are null before the chain
-// began (and prev_hash is null for its first entry).
+// system's own actions; the texts a recorder may leave empty are null then. chain names the
+// hash chain the entry is in; prev_hash and hash, in hex, link the entry into it (the
+// tamper-evident log); they are null before the chains began (and prev_hash is null for a
+// chain's first entry). With chain, a reader can recompute every link.
 type auditEventJSON struct {
 	ID           int64        `json:"id"`
 	At           Timestamp    `json:"at"`
@@ -66,6 +67,7 @@ type auditEventJSON struct {
 	RequestID    *string      `json:"request_id"`
 	BeforeDigest *string      `json:"before_digest"`
 	AfterDigest  *string      `json:"after_digest"`
+	Chain        int          `json:"chain"`
 	PrevHash     *string      `json:"prev_hash"`
 	Hash         *string      `json:"hash"`
 }
@@ -85,6 +87,7 @@ func auditEventWire(e ports.AuditEvent) auditEventJSON {
 		RequestID:    nonEmpty(e.RequestID),
 		BeforeDigest: nonEmpty(e.BeforeDigest),
 		AfterDigest:  nonEmpty(e.AfterDigest),
+		Chain:        e.Chain,
 		PrevHash:     hashWire(e.PrevHash),
 		Hash:         hashWire(e.Hash),
 	}

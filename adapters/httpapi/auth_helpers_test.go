@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/talabin/talabin/adapters/httpapi"
+	"github.com/talabin/talabin/adapters/httpapi/openapi/openapitest"
 )
 
 // Fixture values of [testAuthConfig].
@@ -99,7 +100,8 @@ func withContentType(ct string) requestOption { return withHeader("Content-Type"
 func inEnglish() requestOption { return withHeader("Accept-Language", "en") }
 
 // send serves one request through h: body as JSON (none when empty), from defaultPeer, then
-// opts in order.
+// opts in order, and checks the answer against the OpenAPI document unless h serves test
+// routes.
 func send(t *testing.T, h http.Handler, method, path, body string, opts ...requestOption) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequestWithContext(t.Context(), method, path, stringsReader(body))
@@ -111,6 +113,9 @@ func send(t *testing.T, h http.Handler, method, path, body string, opts ...reque
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
+	if _, test := h.(testRouter); !test {
+		openapitest.CheckRecorder(t, req, rec)
+	}
 	return rec
 }
 

@@ -18,6 +18,7 @@ type caller struct {
 	principal ports.Principal
 	signedIn  bool
 	byCookie  bool // authenticated by the access_token cookie, not a bearer header
+	https     bool // reached the site over HTTPS, as [isHTTPS] tells from the trusted proxies
 }
 
 // callerKey is the context key of the *caller.
@@ -60,6 +61,7 @@ func (a *Auth) clientIP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, r := ensureCaller(r)
 		c.ip = resolveClientIP(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), a.proxies)
+		c.https = isHTTPS(r, a.proxies)
 		next.ServeHTTP(w, r)
 	})
 }

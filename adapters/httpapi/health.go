@@ -15,8 +15,9 @@ const (
 // Health registers the operational endpoints, outside the API envelope (API.md §3.14):
 // GET /healthz, which answers 200 {"status":"ok"} whenever the process can serve a request,
 // and GET /readyz, which runs the checks of readiness and answers 200 when all pass or 503
-// naming the failing ones, e.g. {"status":"fail","checks":{"db":"fail"}}. Failure reasons
-// are logged, never returned. Their access log lines are at debug level ([QuietLog]).
+// naming the failing ones, e.g. {"status":"fail","checks":{"db":"fail"}}. A failing advisory
+// check is marked "fail" in checks but leaves the answer 200 with status "ok". Failure
+// reasons are logged, never returned. Their access log lines are at debug level ([QuietLog]).
 func Health(logger *slog.Logger, readiness *Readiness) func(rt Routes) {
 	return func(rt Routes) {
 		rt.Get("/healthz", healthz, QuietLog())
@@ -52,8 +53,10 @@ func readyz(logger *slog.Logger, readiness *Readiness) HandlerFunc {
 				continue
 			}
 			body.Checks[res.Name] = statusFail
-			body.Status = statusFail
-			status = http.StatusServiceUnavailable
+			if !res.Advisory {
+				body.Status = statusFail
+				status = http.StatusServiceUnavailable
+			}
 			if errors.Is(res.Err, errDraining) {
 				continue
 			}

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/talabin/talabin/core"
 )
@@ -16,6 +17,23 @@ type MetricsEndpoint struct {
 	Handler http.Handler
 	// Token is the bearer token a scraper must present; empty turns the endpoint off.
 	Token string
+	// ObserveFunc, when set, is told about every request the router answered, whatever the
+	// token, so that the app can count requests by route, status and latency. It runs on the
+	// request's goroutine after the response, so it must be quick.
+	ObserveFunc func(ServedRequest)
+}
+
+// ServedRequest is what the router tells [MetricsEndpoint].ObserveFunc about one request.
+type ServedRequest struct {
+	// Method is the request's method as the client sent it, which may be any token.
+	Method string
+	// Route is the pattern of the route that answered, as registered
+	// ("/api/trading/orders/{id}/"), never the request's path; "" when no route matched.
+	Route string
+	// Status is the response's status code.
+	Status int
+	// Duration is how long the router took to answer.
+	Duration time.Duration
 }
 
 // Metrics registers GET /metrics (API.md §3.14), outside the envelope: handler answers a

@@ -87,3 +87,42 @@ func TestMetricsEndpoint(t *testing.T) {
 		})
 	}
 }
+
+func TestMetricsObserverSeesRoutePatterns(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		method     string
+		target     string
+		wantRoute  string
+		wantStatus int
+	}{
+		{name: "PatternNotPath", method: http.MethodDelete, target: "/api/auth/sessions/123/", wantRoute: "/api/auth/sessions/{id}/", wantStatus: http.StatusUnauthorized},
+		{name: "WithoutTrailingSlash", method: http.MethodDelete, target: "/api/auth/sessions/9", wantRoute: "/api/auth/sessions/{id}/", wantStatus: http.StatusUnauthorized},
+		{name: "Static", method: http.MethodGet, target: "/healthz", wantRoute: "/healthz/", wantStatus: http.StatusOK},
+		{name: "UnknownPath", method: http.MethodGet, target: "/wp-admin/setup.php", wantRoute: "", wantStatus: http.StatusNotFound},
+		{name: "MethodNotAllowed", method: http.MethodPost, target: "/healthz", wantRoute: "", wantStatus: http.StatusMethodNotAllowed},
+		{name: "MetricsRefused", method: http.MethodGet, target: "/metrics", wantRoute: "/metrics/", wantStatus: http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var seen []httpapi.ServedRequest
+			logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+			h, err := httpapi.NewRouter(logger, mustReadiness(t), testAuthConfig(newFakeAccounts(), newCountingLimiter()),
+				httpapi.MetricsEndpoint{Handler: http.NotFoundHandler(), Token: metricsToken, ObserveFunc: func(r httpapi.ServedRequest) {
+					seen = append(seen, r)
+				}})
+			require.NoError(t, err)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), tt.method, tt.target, nil))
+
+			require.Equal(t, tt.wantStatus, rec.Code, rec.Body.String())
+			require.Len(t, seen, 1, "one observation per request")
+			require.Equal(t, tt.method, seen[0].Method)
+			require.Equal(t, tt.wantRoute, seen[0].Route)
+			require.Equal(t, tt.wantStatus, seen[0].Status)
+			require.Positive(t, seen[0].Duration)
+		})
+	}
+}

@@ -123,10 +123,11 @@ func pageURL(r *http.Request, n int) *string {
 	return &s
 }
 
-// requestScheme returns the scheme the client used. It trusts only the connection itself;
-// forwarded headers are read once the trusted-proxy configuration exists.
+// requestScheme returns the scheme the client used: https when the connection is TLS or a
+// trusted proxy said so in X-Forwarded-Proto (see [isHTTPS]), so the links a client
+// behind the TLS-terminating proxy follows stay on HTTPS.
 func requestScheme(r *http.Request) string {
-	if r.TLS != nil {
+	if c := callerOf(r.Context()); r.TLS != nil || (c != nil && c.https) {
 		return "https"
 	}
 	return "http"

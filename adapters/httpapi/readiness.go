@@ -15,15 +15,23 @@ const ShutdownCheckName = "shutdown"
 // ReadinessCheck is one named dependency check behind /readyz, such as "db", "migrations" or
 // "price". CheckFunc returns nil when the dependency is usable; it must honour ctx, which
 // carries the per-check timeout.
+//
+// An Advisory check is reported like any other, but its failure leaves the instance ready:
+// it is for a dependency whose loss stops one feature while the rest of the API still
+// serves, where taking every instance out of the load balancer would turn a partial outage
+// into a full one.
 type ReadinessCheck struct {
 	Name      string
 	CheckFunc func(ctx context.Context) error
+	Advisory  bool
 }
 
-// CheckResult is the outcome of one readiness check: Err is nil when it passed.
+// CheckResult is the outcome of one readiness check: Err is nil when it passed. Advisory is
+// the check's [ReadinessCheck.Advisory].
 type CheckResult struct {
-	Name string
-	Err  error
+	Name     string
+	Err      error
+	Advisory bool
 }
 
 // Readiness holds the readiness checks and whether the server is draining. It is safe for
@@ -82,7 +90,7 @@ func (r *Readiness) Check(ctx context.Context) []CheckResult {
 	done := make(chan struct{}, len(r.checks))
 	for i, c := range r.checks {
 		go func() {
-			results[i] = CheckResult{Name: c.Name, Err: r.runOne(ctx, c)}
+			results[i] = CheckResult{Name: c.Name, Err: r.runOne(ctx, c), Advisory: c.Advisory}
 			done <- struct{}{}
 		}()
 	}

@@ -34,8 +34,10 @@ type Config struct {
 	SecretKeyFallbacks []string `env:"SECRET_KEY_FALLBACKS"`
 	// Debug turns on development mode (DEBUG, default false). Production rules apply when false.
 	Debug bool `env:"DEBUG" envDefault:"false"`
-	// AllowedHosts are the host names the API answers to (ALLOWED_HOSTS, comma-separated).
-	// Required when Debug is false.
+	// AllowedHosts are the host names the API answers to (ALLOWED_HOSTS, comma-separated, with
+	// Django's patterns: api.example.com exactly, .example.com for the domain and its
+	// subdomains, * for any; no port). Required when Debug is false; in DEBUG an empty list
+	// means localhost and its subdomains, 127.0.0.1 and [::1]. Read it through Hosts.
 	AllowedHosts []string `env:"ALLOWED_HOSTS"`
 	// CORSAllowedOrigins are the exact browser origins allowed cross-origin access
 	// (CORS_ALLOWED_ORIGINS, comma-separated, e.g. https://app.example.com).
@@ -49,10 +51,42 @@ type Config struct {
 	// default true). It may be false only when Debug is true, for a browser on
 	// http://localhost.
 	CookieSecure bool `env:"COOKIE_SECURE" envDefault:"true"`
+	// SecureSSLRedirect sends plain-HTTP requests to https:// (SECURE_SSL_REDIRECT, default
+	// false): GET and HEAD are redirected with 301, other methods refused with 400; /healthz
+	// and /readyz are exempt. The app itself serves plain HTTP, so it learns that a request
+	// was HTTPS only from a trusted proxy's X-Forwarded-Proto: true needs TRUSTED_PROXIES.
+	SecureSSLRedirect bool `env:"SECURE_SSL_REDIRECT" envDefault:"false"`
 	// HTTPAddr is the address the HTTP server listens on (HTTP_ADDR, default ":8000").
 	HTTPAddr string `env:"HTTP_ADDR" envDefault:":8000"`
+	// HTTPReadHeaderTimeout bounds the reading of a request's headers, against slow-header
+	// clients (HTTP_READ_HEADER_TIMEOUT, a Go duration, default 5s, not above
+	// HTTP_READ_TIMEOUT). HTTPReadTimeout bounds the reading of a whole request, body included
+	// (HTTP_READ_TIMEOUT, default 15s). HTTPWriteTimeout bounds one response, from the end of
+	// the request's headers (HTTP_WRITE_TIMEOUT, default 30s). HTTPIdleTimeout is how long a
+	// kept-alive connection waits for its next request (HTTP_IDLE_TIMEOUT, default 120s).
+	HTTPReadHeaderTimeout time.Duration `env:"HTTP_READ_HEADER_TIMEOUT" envDefault:"5s"`
+	HTTPReadTimeout       time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"15s"`
+	HTTPWriteTimeout      time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"30s"`
+	HTTPIdleTimeout       time.Duration `env:"HTTP_IDLE_TIMEOUT" envDefault:"120s"`
+	// HTTPMaxHeaderBytes caps the size of a request's headers, request line included
+	// (HTTP_MAX_HEADER_BYTES, default 65536, from 8192 to 1048576); larger requests are
+	// answered 431 by the server.
+	HTTPMaxHeaderBytes int `env:"HTTP_MAX_HEADER_BYTES" envDefault:"65536"`
 	// LogLevel is the lowest level logged (LOG_LEVEL: debug, info, warn or error; default info).
 	LogLevel slog.Level `env:"LOG_LEVEL" envDefault:"info"`
+	// SecurityLog is where the security log goes (SECURITY_LOG): empty (the default) writes it
+	// with the app log, each line marked "log":"security"; stdout and stderr name those
+	// streams; anything else is a file path, created with mode 0600 and appended to. The app
+	// log then carries everything else.
+	SecurityLog string `env:"SECURITY_LOG"`
+	// SentryDSN turns on error reporting to Sentry (SENTRY_DSN, the project's DSN: an http or
+	// https URL with the key as user and the project id as path). Error-level log lines and
+	// recovered panics are sent, with their request id and without phone numbers, codes,
+	// tokens or request data. Empty: nothing is set up.
+	SentryDSN string `env:"SENTRY_DSN"`
+	// SentryEnvironment is the environment Sentry files the events under
+	// (SENTRY_ENVIRONMENT; default production, or development when Debug is true).
+	SentryEnvironment string `env:"SENTRY_ENVIRONMENT"`
 	// ShutdownTimeout bounds the graceful shutdown that drains in-flight requests
 	// (SHUTDOWN_TIMEOUT, a Go duration, default 20s).
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s"`
@@ -60,6 +94,10 @@ type Config struct {
 	// (METRICS_TOKEN). Empty turns /metrics off (it answers 404); when Debug is false a set
 	// token must be at least 32 characters.
 	MetricsToken string `env:"METRICS_TOKEN"`
+	// MetricsAddr is the address of a second listener that serves only GET /metrics, to
+	// anyone who reaches it and without a token (METRICS_ADDR, host:port such as
+	// 127.0.0.1:9090). Bind it to a private interface. Empty: no second listener.
+	MetricsAddr string `env:"METRICS_ADDR"`
 
 	// DatabaseURL selects the PostgreSQL store (DATABASE_URL, postgres:// or postgresql://).
 	// It wins over the DB_* parts.
@@ -439,6 +477,18 @@ const (
 	PriceFeedManual   = "manual"
 	PriceFeedHTTPJSON = "httpjson"
 )
+
+// debugHosts are the hosts served in DEBUG when ALLOWED_HOSTS is empty, as Django does.
+var debugHosts = []string{".localhost", "127.0.0.1", "[::1]"}
+
+// Hosts returns the host patterns the API answers to: ALLOWED_HOSTS, or in DEBUG when it is
+// empty, localhost (and its subdomains), 127.0.0.1 and [::1].
+func (c Config) Hosts() []string {
+	if len(c.AllowedHosts) == 0 && c.Debug {
+		return append([]string(nil), debugHosts...)
+	}
+	return c.AllowedHosts
+}
 
 // RequireKYC reports whether trading needs KYC: TRADING_REQUIRE_KYC when set, else true
 // unless DEBUG.

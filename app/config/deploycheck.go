@@ -302,6 +302,21 @@ var deployRules = []deployRule{
 			return when(c.BlobStore == BlobStoreLocal, "BLOB_STORE is localfs: KYC documents and receipts live on one machine's disk.")
 		},
 	},
+	{
+		// Django's security.W008. A warning, not an error: the proxy may redirect instead.
+		id: "talabin.W006", severity: SeverityWarning,
+		fix: "Set SECURE_SSL_REDIRECT=true (it needs TRUSTED_PROXIES), unless the reverse proxy already redirects http:// to https://.",
+		problem: func(c Config) string {
+			return when(!c.SecureSSLRedirect, "SECURE_SSL_REDIRECT is false: requests that reach the app over plain HTTP are served instead of sent to https://.")
+		},
+	},
+	{
+		id: "talabin.W007", severity: SeverityWarning,
+		fix: "Set METRICS_ADDR to a private address for Prometheus (e.g. 10.0.0.5:9090), or METRICS_TOKEN to a random value of at least 32 characters.",
+		problem: func(c Config) string {
+			return when(c.MetricsAddr == "" && c.MetricsToken == "", "Neither METRICS_ADDR nor METRICS_TOKEN is set: /metrics is off and nothing can scrape the app.")
+		},
+	},
 }
 
 // when returns msg when bad, else "".

@@ -12,7 +12,8 @@ import (
 )
 
 // hardened returns a production environment that passes the deployment check without a
-// finding: production() plus PostgreSQL, Redis, a trusted proxy and the S3 blob store.
+// finding: production() plus PostgreSQL, Redis, a trusted proxy, the S3 blob store and a
+// metrics listener.
 func hardened(overrides map[string]string) map[string]string {
 	environ := production(map[string]string{
 		"DATABASE_URL":         "postgres://app@db:5432/talabin",
@@ -23,6 +24,8 @@ func hardened(overrides map[string]string) map[string]string {
 		"S3_ACCESS_KEY_ID":     "AKIA",
 		"S3_SECRET_ACCESS_KEY": "s3-secret",
 		"CORS_ALLOWED_ORIGINS": "https://talabin.ir",
+		"SECURE_SSL_REDIRECT":  "true",
+		"METRICS_ADDR":         "10.0.0.5:9090",
 	})
 	for k, v := range overrides {
 		environ[k] = v
@@ -62,7 +65,7 @@ func TestDeployCheckLoadedConfigs(t *testing.T) {
 				"talabin.E017", // fake inquiry
 				"talabin.E020", // DEV_TREASURY_GRAMS default 1000
 			},
-			wantWarnings: []string{"talabin.W002", "talabin.W003", "talabin.W004", "talabin.W005"},
+			wantWarnings: []string{"talabin.W002", "talabin.W003", "talabin.W004", "talabin.W005", "talabin.W006", "talabin.W007"},
 		},
 		{
 			name: "DevelopmentSwitches",
@@ -77,12 +80,12 @@ func TestDeployCheckLoadedConfigs(t *testing.T) {
 				"talabin.E001", "talabin.E003", "talabin.E009", "talabin.E010", "talabin.E011",
 				"talabin.E012", "talabin.E016", "talabin.E017", "talabin.E018", "talabin.E019", "talabin.E021",
 			},
-			wantWarnings: []string{"talabin.W001", "talabin.W002", "talabin.W003", "talabin.W004", "talabin.W005"},
+			wantWarnings: []string{"talabin.W001", "talabin.W002", "talabin.W003", "talabin.W004", "talabin.W005", "talabin.W006"},
 		},
 		{
 			name:         "MinimalProductionOnlyWarns",
 			env:          production(nil),
-			wantWarnings: []string{"talabin.W002", "talabin.W003", "talabin.W004", "talabin.W005"},
+			wantWarnings: []string{"talabin.W002", "talabin.W003", "talabin.W004", "talabin.W005", "talabin.W006", "talabin.W007"},
 		},
 		{
 			name: "HardenedProduction",
@@ -152,6 +155,9 @@ func TestDeployCheckRules(t *testing.T) {
 		{"NoRedis", func(c *config.Config) { c.RedisURL = "" }, []string{"talabin.W003"}},
 		{"NoTrustedProxies", func(c *config.Config) { c.TrustedProxies = []netip.Prefix{} }, []string{"talabin.W004"}},
 		{"LocalBlobs", func(c *config.Config) { c.BlobStore = config.BlobStoreLocal }, []string{"talabin.W005"}},
+		{"NoSSLRedirect", func(c *config.Config) { c.SecureSSLRedirect = false }, []string{"talabin.W006"}},
+		{"NoMetrics", func(c *config.Config) { c.MetricsAddr = "" }, []string{"talabin.W007"}},
+		{"MetricsTokenOnly", func(c *config.Config) { c.MetricsAddr, c.MetricsToken = "", goodSecret[:40] }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

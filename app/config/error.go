@@ -30,6 +30,7 @@ var secretVars = map[string]bool{
 	"SECRET_KEY":           true,
 	"SECRET_KEY_FALLBACKS": true,
 	"METRICS_TOKEN":        true,
+	"SENTRY_DSN":           true,
 	"DATABASE_URL":         true,
 	"DB_PASSWORD":          true,
 	"REDIS_URL":            true,
@@ -52,7 +53,11 @@ const (
 	ruleDays           = "must be a positive whole number of days"
 	ruleDuration       = "must be a positive duration such as 20s or 1m30s"
 	ruleLogLevel       = "must be one of debug, info, warn, error"
+	ruleSentryDSN      = "must be a Sentry DSN such as https://key@o1.ingest.sentry.io/123"
 	ruleHTTPAddr       = "must be host:port or :port, such as :8000 or 127.0.0.1:8000"
+	ruleSSLRedirect    = "must be false when TRUSTED_PROXIES is empty: the app serves plain HTTP and learns of HTTPS only from a trusted proxy's X-Forwarded-Proto, so it would redirect every request"
+	ruleHeaderTimeout  = "must be a positive duration such as 5s, not above HTTP_READ_TIMEOUT"
+	ruleMaxHeaderBytes = "must be a whole number of bytes from 8192 to 1048576"
 	ruleHosts          = "must be a comma-separated list of host names, such as api.example.com,.example.com"
 	ruleHostsRequired  = "must list at least one host name when DEBUG is false"
 	ruleOrigins        = "must be a comma-separated list of origins, such as https://app.example.com"
@@ -79,6 +84,7 @@ const (
 	ruleOTPTTL          = "must be a duration above 0 and at most 10m, such as 5m"
 	ruleOTPExposeCode   = "must be false when DEBUG is false: it shows OTP codes to API clients"
 	ruleMetricsToken    = "must be at least 32 characters when DEBUG is false"
+	ruleMetricsAddr     = "must be host:port or :port, such as 127.0.0.1:9090"
 	rulePriceFeeds      = "must be a comma-separated list of manual and httpjson, each at most once"
 	rulePriceSeed       = "must be a positive whole number of rials per gram, PRICE_SEED_SELL not below PRICE_SEED_BUY"
 	rulePriceFeedPaths  = "must give PRICE_FEED_BUY_PATH and PRICE_FEED_SELL_PATH, or PRICE_FEED_MID_PATH, when PRICE_FEEDS lists httpjson"
@@ -125,6 +131,12 @@ var parseRules = map[string]string{
 	"DEBUG":                      ruleBool,
 	"TRUSTED_PROXIES":            ruleTrustedProxies,
 	"COOKIE_SECURE":              ruleBool,
+	"SECURE_SSL_REDIRECT":        ruleBool,
+	"HTTP_READ_HEADER_TIMEOUT":   ruleHeaderTimeout,
+	"HTTP_READ_TIMEOUT":          ruleDuration,
+	"HTTP_WRITE_TIMEOUT":         ruleDuration,
+	"HTTP_IDLE_TIMEOUT":          ruleDuration,
+	"HTTP_MAX_HEADER_BYTES":      ruleMaxHeaderBytes,
 	"ALLOWED_HOSTS":              ruleHosts,
 	"CORS_ALLOWED_ORIGINS":       ruleOrigins,
 	"LOG_LEVEL":                  ruleLogLevel,

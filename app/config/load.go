@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 
@@ -148,14 +149,26 @@ func (c Config) validate(environ map[string]string) error {
 	if !c.Debug && !c.CookieSecure {
 		return bad("COOKIE_SECURE", ruleCookieSecure)
 	}
+	if c.SecureSSLRedirect && len(c.TrustedProxies) == 0 {
+		return bad("SECURE_SSL_REDIRECT", ruleSSLRedirect)
+	}
 	if !isListenAddr(c.HTTPAddr) {
 		return bad("HTTP_ADDR", ruleHTTPAddr)
+	}
+	if err := c.validateHTTPServer(bad); err != nil {
+		return err
+	}
+	if c.SentryDSN != "" && !isSentryDSN(c.SentryDSN) {
+		return bad("SENTRY_DSN", ruleSentryDSN)
 	}
 	if c.ShutdownTimeout <= 0 {
 		return bad("SHUTDOWN_TIMEOUT", ruleDuration)
 	}
 	if !c.Debug && c.MetricsToken != "" && len(c.MetricsToken) < minMetricsTokenLength {
 		return bad("METRICS_TOKEN", ruleMetricsToken)
+	}
+	if c.MetricsAddr != "" && !isListenAddr(c.MetricsAddr) {
+		return bad("METRICS_ADDR", ruleMetricsAddr)
 	}
 	if c.DatabaseURL != "" && !isURL(c.DatabaseURL, "postgres", "postgresql") {
 		return bad("DATABASE_URL", rulePostgresURL)
@@ -347,17 +360,54 @@ func trimList(items []string) []string {
 	return out
 }
 
-// isHostPattern reports whether s looks like an ALLOWED_HOSTS entry: a host name, an IP
-// address (IPv6 in brackets), a leading-dot domain pattern or "*".
-func isHostPattern(s string) bool {
-	for _, r := range s {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
-			strings.ContainsRune(".-_*[]:", r)
-		if !ok {
-			return false
+// validateHTTPServer checks the HTTP server's limits: positive timeouts, the header timeout
+// not above the read timeout (which covers the headers too) and a header cap in range.
+func (c Config) validateHTTPServer(bad func(name, rule string) error) error {
+	timeouts := []struct {
+		name  string
+		value time.Duration
+	}{
+		{"HTTP_READ_HEADER_TIMEOUT", c.HTTPReadHeaderTimeout},
+		{"HTTP_READ_TIMEOUT", c.HTTPReadTimeout},
+		{"HTTP_WRITE_TIMEOUT", c.HTTPWriteTimeout},
+		{"HTTP_IDLE_TIMEOUT", c.HTTPIdleTimeout},
+	}
+	for _, t := range timeouts {
+		if t.value <= 0 {
+			return bad(t.name, ruleDuration)
 		}
 	}
-	return true
+	if c.HTTPReadHeaderTimeout > c.HTTPReadTimeout {
+		return bad("HTTP_READ_HEADER_TIMEOUT", ruleHeaderTimeout)
+	}
+	if c.HTTPMaxHeaderBytes < minHeaderBytes || c.HTTPMaxHeaderBytes > maxHeaderBytes {
+		return bad("HTTP_MAX_HEADER_BYTES", ruleMaxHeaderBytes)
+	}
+	return nil
+}
+
+// minHeaderBytes and maxHeaderBytes bound HTTP_MAX_HEADER_BYTES: below 8 KiB a browser's
+// cookies and a bearer token may not fit; above 1 MiB (net/http's default) is only memory
+// for an attacker to fill.
+const (
+	minHeaderBytes = 8 << 10
+	maxHeaderBytes = 1 << 20
+)
+
+// isHostPattern reports whether s is an ALLOWED_HOSTS entry, as Django reads them: "*", or a
+// host name or IP address (IPv6 in brackets), a leading dot meaning the domain and its
+// subdomains; no port, and only letters, digits, '.' and '-' (Django refuses any other
+// character in a request's Host, so such a pattern could never match).
+func isHostPattern(s string) bool {
+	if s == "*" {
+		return true
+	}
+	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+		a, err := netip.ParseAddr(s[1 : len(s)-1])
+		return err == nil && a.Is6() && a.Zone() == ""
+	}
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "."), ".")
+	return s != "" && strings.Trim(strings.ToLower(s), "abcdefghijklmnopqrstuvwxyz0123456789.-") == ""
 }
 
 // isOrigin reports whether s is a bare http(s) origin: scheme and host, no path, query or
@@ -380,6 +430,14 @@ func isURL(s string, schemes ...string) bool {
 		}
 	}
 	return false
+}
+
+// isSentryDSN reports whether s has the form of a Sentry DSN: an http or https URL with a
+// host, the public key as user and a path (that ends in the project id).
+func isSentryDSN(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && isURL(s, "http", "https") && u.User != nil && u.User.Username() != "" &&
+		strings.Trim(u.Path, "/") != ""
 }
 
 // isListenAddr reports whether s is host:port or :port with a port from 0 to 65535.

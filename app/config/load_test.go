@@ -113,6 +113,15 @@ func TestLoadValues(t *testing.T) {
 			},
 		},
 		{
+			name: "SentryAndSecurityLog",
+			env:  production(map[string]string{"SENTRY_DSN": "https://key@o1.ingest.sentry.io/123", "SECURITY_LOG": "/var/log/talabin/security.log"}),
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, "https://key@o1.ingest.sentry.io/123", cfg.SentryDSN)
+				require.Equal(t, "/var/log/talabin/security.log", cfg.SecurityLog)
+			},
+		},
+		{
 			name: "DebugDefaultsToConsoleSMS",
 			env:  map[string]string{"DEBUG": "true"},
 			expect: func(t *testing.T, cfg config.Config) {
@@ -344,6 +353,14 @@ func TestLoadValues(t *testing.T) {
 			},
 		},
 		{
+			name: "MetricsAddr",
+			env:  production(map[string]string{"METRICS_ADDR": "127.0.0.1:9090"}),
+			expect: func(t *testing.T, cfg config.Config) {
+				t.Helper()
+				require.Equal(t, "127.0.0.1:9090", cfg.MetricsAddr)
+			},
+		},
+		{
 			name: "DebugAcceptsShortMetricsToken",
 			env:  map[string]string{"DEBUG": "true", "METRICS_TOKEN": "dev"},
 			expect: func(t *testing.T, cfg config.Config) {
@@ -396,9 +413,13 @@ func TestLoadRejects(t *testing.T) {
 		{"HTTPAddrNoPort", production(map[string]string{"HTTP_ADDR": "8000"}), `config: HTTP_ADDR: must be host:port or :port, such as :8000 or 127.0.0.1:8000, got "8000"`},
 		{"HTTPAddrBadPort", production(map[string]string{"HTTP_ADDR": ":99999"}), `config: HTTP_ADDR: must be host:port or :port, such as :8000 or 127.0.0.1:8000, got ":99999"`},
 		{"LogLevelUnknown", production(map[string]string{"LOG_LEVEL": "verbose"}), `config: LOG_LEVEL: must be one of debug, info, warn, error, got "verbose"`},
+		{"SentryDSNNoProject", production(map[string]string{"SENTRY_DSN": "https://key@sentry.example"}), `config: SENTRY_DSN: must be a Sentry DSN such as https://key@o1.ingest.sentry.io/123`},
+		{"SentryDSNNoKey", production(map[string]string{"SENTRY_DSN": "https://sentry.example/1"}), `config: SENTRY_DSN: must be a Sentry DSN such as https://key@o1.ingest.sentry.io/123`},
+		{"SentryDSNNotHTTP", production(map[string]string{"SENTRY_DSN": "udp://key@sentry.example/1"}), `config: SENTRY_DSN: must be a Sentry DSN such as https://key@o1.ingest.sentry.io/123`},
 		{"ShutdownTimeoutNotDuration", production(map[string]string{"SHUTDOWN_TIMEOUT": "20"}), `config: SHUTDOWN_TIMEOUT: must be a positive duration such as 20s or 1m30s, got "20"`},
 		{"ShutdownTimeoutNegative", production(map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}), `config: SHUTDOWN_TIMEOUT: must be a positive duration such as 20s or 1m30s, got "-1s"`},
 		{"MetricsTokenShort", production(map[string]string{"METRICS_TOKEN": strings.Repeat("m", 31)}), `config: METRICS_TOKEN: must be at least 32 characters when DEBUG is false`},
+		{"MetricsAddrNoPort", production(map[string]string{"METRICS_ADDR": "9090"}), `config: METRICS_ADDR: must be host:port or :port, such as 127.0.0.1:9090, got "9090"`},
 		{"DatabaseURLWrongScheme", production(map[string]string{"DATABASE_URL": "mysql://u:secret@db/talabin"}), `config: DATABASE_URL: must be a postgres:// or postgresql:// URL with a host`},
 		{"DBNameMissing", production(map[string]string{"DB_HOST": "db", "DB_USER": "app"}), `config: DB_NAME: must be set when DB_HOST is set and DATABASE_URL is not, got ""`},
 		{"DBUserMissing", production(map[string]string{"DB_HOST": "db", "DB_NAME": "talabin"}), `config: DB_USER: must be set when DB_HOST is set and DATABASE_URL is not, got ""`},
@@ -491,6 +512,7 @@ func TestLoadNeverPrintsSecrets(t *testing.T) {
 		"DATABASE_URL":         "mysql://app:hunter2@db/talabin",
 		"REDIS_URL":            "ftp://:hunter2@cache",
 		"METRICS_TOKEN":        "hunter2",
+		"SENTRY_DSN":           "ftp://hunter2@sentry.example/1",
 		"ZARINPAL_MERCHANT_ID": "hunter2",
 		"IDPAY_API_KEY":        "hunter2",
 	}

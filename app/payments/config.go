@@ -78,6 +78,8 @@ type Config struct {
 	IdempotencyRetention time.Duration
 	// Rand draws deposit and withdrawal numbers and blob keys; nil means crypto/rand.Reader.
 	Rand io.Reader
+	// Metrics, when set, counts the deposits and withdrawals moved (see [NewMetrics]).
+	Metrics *Metrics
 }
 
 func (c Config) withDefaults() Config {

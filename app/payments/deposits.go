@@ -231,7 +231,9 @@ func (s *Service) callbackURL(id payment.DepositID) string {
 
 // failDeposit marks a pending online deposit failed for reason, logging what it cannot do.
 func (s *Service) failDeposit(ctx context.Context, id payment.DepositID, reason string) {
+	var failed *payment.Deposit
 	err := s.store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
+		failed = nil
 		d, err := tx.Deposits().GetForUpdate(ctx, id)
 		if err != nil {
 			return err
@@ -248,11 +250,14 @@ func (s *Service) failDeposit(ctx context.Context, id payment.DepositID, reason 
 		}
 		e := auditlog.System(now, actionDepositFail, entityDeposit, id.String())
 		e.Reason, e.AfterDigest = reason, depositDigest(d)
+		failed = d
 		return auditlog.Append(ctx, tx, e)
 	})
 	if err != nil {
 		s.logger.Error("could not fail deposit", "deposit", id, "error", err)
+		return
 	}
+	s.cfg.Metrics.depositClosed(failed)
 }
 
 // Deposits returns the caller's deposits; see [ports.Payments.Deposits].
@@ -313,7 +318,7 @@ func (s *Service) CancelDeposit(ctx context.Context, p ports.Principal, id payme
 	if err := requireUser(p); err != nil {
 		return ports.Outcome[*payment.Deposit]{}, err
 	}
-	return idempotent.Run(ctx, s.runner(), call, func(ctx context.Context, tx ports.Tx, now time.Time) (*payment.Deposit, bool, error) {
+	return s.cfg.Metrics.countDeposit(idempotent.Run(ctx, s.runner(), call, func(ctx context.Context, tx ports.Tx, now time.Time) (*payment.Deposit, bool, error) {
 		d, err := ownDeposit(ctx, tx, p.UserID, id, true)
 		if err != nil {
 			return nil, false, idempotent.Refuse(err)
@@ -322,7 +327,7 @@ func (s *Service) CancelDeposit(ctx context.Context, p ports.Principal, id payme
 			return nil, false, idempotent.Refuse(err)
 		}
 		return d, false, s.saveDeposit(ctx, tx, auditlog.Event(p, now, actionDepositCancel, entityDeposit, id.String()), d)
-	})
+	}))
 }
 
 // saveDeposit saves d and appends e with d's digest.

@@ -107,8 +107,12 @@ func (s *Service) settle(ctx context.Context, gw ports.PaymentGateway, id paymen
 
 // credit records a verified payment v of deposit id, once.
 func (s *Service) credit(ctx context.Context, id payment.DepositID, v ports.Verification) (*payment.Deposit, error) {
-	var d *payment.Deposit
+	var (
+		d        *payment.Deposit
+		credited bool
+	)
 	err := s.store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
+		credited = false
 		var err error
 		if d, err = tx.Deposits().GetForUpdate(ctx, id); err != nil {
 			return err
@@ -118,6 +122,7 @@ func (s *Service) credit(ctx context.Context, id payment.DepositID, v ports.Veri
 			// alarm below, never an error page for a payment the gateway captured.
 			return nil
 		}
+		credited = true
 		now := s.now()
 		j, err := d.Credit(d.Record().Amount, v.RefID, v.CardPANMasked, 0, now)
 		if err != nil {
@@ -137,6 +142,9 @@ func (s *Service) credit(ctx context.Context, id payment.DepositID, v ports.Veri
 	if err != nil {
 		return nil, err
 	}
+	if credited {
+		s.cfg.Metrics.depositClosed(d)
+	}
 	if d.Status() != payment.DepositVerified {
 		// The gateway captured money for a deposit we had closed: never drop it silently.
 		s.logger.Error("alarm: gateway verified a payment of a closed deposit; refund or credit by hand",
@@ -153,8 +161,12 @@ func noticeCredited(ctx context.Context, tx ports.Tx, d *payment.Deposit) error 
 
 // fail marks deposit id failed for reason unless it is already final.
 func (s *Service) fail(ctx context.Context, id payment.DepositID, reason string) (*payment.Deposit, error) {
-	var d *payment.Deposit
+	var (
+		d      *payment.Deposit
+		failed bool
+	)
 	err := s.store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
+		failed = false
 		var err error
 		if d, err = tx.Deposits().GetForUpdate(ctx, id); err != nil {
 			return err
@@ -168,8 +180,12 @@ func (s *Service) fail(ctx context.Context, id payment.DepositID, reason string)
 		}
 		e := auditlog.System(now, actionDepositFail, entityDeposit, id.String())
 		e.Reason = reason
+		failed = true
 		return s.saveDeposit(ctx, tx, e, d)
 	})
+	if err == nil && failed {
+		s.cfg.Metrics.depositClosed(d)
+	}
 	return d, err
 }
 

@@ -50,7 +50,7 @@ func (s *Service) VerifyDeposit(ctx context.Context, p ports.Principal, id payme
 	if amount < 0 {
 		return ports.Outcome[*payment.Deposit]{}, core.FieldError("amount", "مبلغ نامعتبر است")
 	}
-	return idempotent.Run(ctx, s.runner(), call, func(ctx context.Context, tx ports.Tx, now time.Time) (*payment.Deposit, bool, error) {
+	return s.cfg.Metrics.countDeposit(idempotent.Run(ctx, s.runner(), call, func(ctx context.Context, tx ports.Tx, now time.Time) (*payment.Deposit, bool, error) {
 		d, err := tx.Deposits().GetForUpdate(ctx, id)
 		if err != nil {
 			return nil, false, idempotent.Refuse(err)
@@ -75,7 +75,7 @@ func (s *Service) VerifyDeposit(ctx context.Context, p ports.Principal, id payme
 		e := auditlog.Event(p, now, actionDepositCredit, entityDeposit, id.String())
 		e.Reason = reason
 		return d, false, s.saveDeposit(ctx, tx, e, d)
-	})
+	}))
 }
 
 // RejectDeposit rejects a bank transfer; see [ports.PaymentsStaff.RejectDeposit].
@@ -86,7 +86,7 @@ func (s *Service) RejectDeposit(ctx context.Context, p ports.Principal, id payme
 	if err := requireReason(reason); err != nil {
 		return ports.Outcome[*payment.Deposit]{}, err
 	}
-	return idempotent.Run(ctx, s.runner(), call, func(ctx context.Context, tx ports.Tx, now time.Time) (*payment.Deposit, bool, error) {
+	return s.cfg.Metrics.countDeposit(idempotent.Run(ctx, s.runner(), call, func(ctx context.Context, tx ports.Tx, now time.Time) (*payment.Deposit, bool, error) {
 		d, err := tx.Deposits().GetForUpdate(ctx, id)
 		if err != nil {
 			return nil, false, idempotent.Refuse(err)
@@ -97,7 +97,7 @@ func (s *Service) RejectDeposit(ctx context.Context, p ports.Principal, id payme
 		e := auditlog.Event(p, now, actionDepositReject, entityDeposit, id.String())
 		e.Reason = reason
 		return d, false, s.saveDeposit(ctx, tx, e, d)
-	})
+	}))
 }
 
 // Receipt opens a deposit's receipt for staff, audited; see [ports.PaymentsStaff.Receipt].

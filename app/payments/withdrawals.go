@@ -31,7 +31,7 @@ func (s *Service) CreateWithdrawal(ctx context.Context, p ports.Principal, in po
 	if err != nil {
 		return ports.Outcome[*payment.Withdrawal]{}, err
 	}
-	return idempotent.Run(ctx, s.runner(), call, func(ctx context.Context, tx ports.Tx, now time.Time) (*payment.Withdrawal, bool, error) {
+	return s.cfg.Metrics.countWithdrawal(idempotent.Run(ctx, s.runner(), call, func(ctx context.Context, tx ports.Tx, now time.Time) (*payment.Withdrawal, bool, error) {
 		if err := s.checkWithdrawal(ctx, tx, p.UserID, in, fee, now); err != nil {
 			return nil, false, idempotent.Refuse(err)
 		}
@@ -45,7 +45,7 @@ func (s *Service) CreateWithdrawal(ctx context.Context, p ports.Principal, in po
 		e := auditlog.Event(p, now, actionWithdrawalCreate, entityWithdrawal, w.ID().String())
 		e.AfterDigest = withdrawalDigest(w)
 		return w, false, auditlog.Append(ctx, tx, e)
-	})
+	}))
 }
 
 // checkWithdrawal refuses a withdrawal user may not make: the customer checks at
@@ -181,7 +181,7 @@ func (s *Service) CancelWithdrawal(ctx context.Context, p ports.Principal, id pa
 // payout for a completed one, saves, and audits action with reason. The row lock makes racing
 // transitions take turns, and the store moves a hold only once.
 func (s *Service) moveWithdrawal(ctx context.Context, p ports.Principal, id payment.WithdrawalID, call ports.IdempotentCall, own bool, action, reason string, move func(w *payment.Withdrawal, now time.Time) error) (ports.Outcome[*payment.Withdrawal], error) {
-	return idempotent.Run(ctx, s.runner(), call, func(ctx context.Context, tx ports.Tx, now time.Time) (*payment.Withdrawal, bool, error) {
+	return s.cfg.Metrics.countWithdrawal(idempotent.Run(ctx, s.runner(), call, func(ctx context.Context, tx ports.Tx, now time.Time) (*payment.Withdrawal, bool, error) {
 		w, err := tx.Withdrawals().GetForUpdate(ctx, id)
 		if err == nil && own && w.User() != p.UserID {
 			err = core.ErrNotFound
@@ -205,7 +205,7 @@ func (s *Service) moveWithdrawal(ctx context.Context, p ports.Principal, id paym
 		e := auditlog.Event(p, now, action, entityWithdrawal, id.String())
 		e.Reason, e.BeforeDigest, e.AfterDigest = reason, before, withdrawalDigest(w)
 		return w, false, auditlog.Append(ctx, tx, e)
-	})
+	}))
 }
 
 // noticeWithdrawal tells the user by SMS that w was paid out or rejected (not when they

@@ -71,6 +71,8 @@ type Config struct {
 	// Rand is the source of quote ids and order numbers; nil means crypto/rand.Reader. It
 	// must be a CSPRNG.
 	Rand io.Reader
+	// Metrics, when set, counts the orders placed (see [NewMetrics]).
+	Metrics *Metrics
 }
 
 // withDefaults returns c with its zero fields set to their defaults.

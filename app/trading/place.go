@@ -34,6 +34,7 @@ func (s *Service) Place(ctx context.Context, p ports.Principal, in ports.PlaceIn
 	out, err := runIdempotent(ctx, s, call, func(ctx context.Context, tx ports.Tx, now time.Time) (*trading.Order, bool, error) {
 		return s.place(ctx, tx, p, in, now)
 	})
+	s.cfg.Metrics.placed(in.Request.Side, out, err)
 	if err != nil {
 		return out, fmt.Errorf("trading: place order: %w", err)
 	}

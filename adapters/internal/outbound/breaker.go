@@ -24,6 +24,12 @@ type BreakerConfig struct {
 	// OpenTimeout is how long the breaker stays open before it lets one trial call through.
 	// Default [DefaultBreakerOpenTimeout]; must not be negative.
 	OpenTimeout time.Duration
+	// WatchFunc, when set, is called once by [NewBreaker] with the breaker's name and a
+	// function that reads its state, so that the app can export every upstream's state
+	// (e.g. as a gauge read at scrape time) without the adapter knowing of metrics. Reading
+	// the state moves an open breaker whose OpenTimeout has passed to half-open, as a call
+	// would.
+	WatchFunc func(name string, state func() gobreaker.State)
 }
 
 // Validate reports what is wrong with c, or nil. Zero fields are valid: [NewBreaker] fills
@@ -51,13 +57,14 @@ func (c BreakerConfig) withDefaults() BreakerConfig {
 // call through, which closes it again on success. isSuccessful tells which errors show that
 // the upstream works (nil: only a nil error does), e.g. its refusal of a request's content.
 // Errors marked with [CallerGone] count neither way: a caller who gave up says nothing about
-// the upstream. Every state change is logged to logger at Warn level (nil: discarded).
+// the upstream. Every state change is logged to logger at Warn level (nil: discarded), and
+// cfg.WatchFunc, when set, is given the breaker's state.
 func NewBreaker[T any](name string, cfg BreakerConfig, logger *slog.Logger, isSuccessful func(error) bool) *gobreaker.CircuitBreaker[T] {
 	cfg = cfg.withDefaults()
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return gobreaker.NewCircuitBreaker[T](gobreaker.Settings{
+	cb := gobreaker.NewCircuitBreaker[T](gobreaker.Settings{
 		Name:        name,
 		MaxRequests: 1,
 		Timeout:     cfg.OpenTimeout,
@@ -70,6 +77,10 @@ func NewBreaker[T any](name string, cfg BreakerConfig, logger *slog.Logger, isSu
 		IsSuccessful: isSuccessful,
 		IsExcluded:   IsCallerGone,
 	})
+	if cfg.WatchFunc != nil {
+		cfg.WatchFunc(name, cb.State)
+	}
+	return cb
 }
 
 // CallerGone marks err as caused by the caller's own context ending, so that a breaker from

@@ -115,3 +115,25 @@ func TestCallerGone(t *testing.T) {
 	require.True(t, outbound.IsCallerGone(gone))
 	require.True(t, outbound.IsCallerGone(fmt.Errorf("wrapped: %w", gone)))
 }
+
+// TestNewBreakerWatchFuncReadsState checks that WatchFunc gets the breaker's name and a
+// reader of its state that follows the breaker: closed, then open after the upstream fails.
+func TestNewBreakerWatchFuncReadsState(t *testing.T) {
+	t.Parallel()
+	var (
+		watched string
+		state   func() gobreaker.State
+	)
+	cfg := outbound.BreakerConfig{ConsecutiveFailures: 2, WatchFunc: func(name string, s func() gobreaker.State) {
+		watched, state = name, s
+	}}
+	b := outbound.NewBreaker[int]("kavenegar", cfg, nil, nil)
+	require.Equal(t, "kavenegar", watched)
+	require.NotNil(t, state)
+	require.Equal(t, gobreaker.StateClosed, state())
+
+	require.ErrorIs(t, fail(b, errDown), errDown)
+	require.Equal(t, gobreaker.StateClosed, state(), "one failure is below the threshold")
+	require.ErrorIs(t, fail(b, errDown), errDown)
+	require.Equal(t, gobreaker.StateOpen, state())
+}

@@ -30,6 +30,8 @@ func productionEnviron(extra ...string) []string {
 		"S3_BUCKET=talabin-private",
 		"S3_ACCESS_KEY_ID=AKIA",
 		"S3_SECRET_ACCESS_KEY=s3-secret",
+		"SECURE_SSL_REDIRECT=true",
+		"METRICS_ADDR=127.0.0.1:0",
 	}, extra...)
 }
 
@@ -61,7 +63,9 @@ func TestCheck(t *testing.T) {
 				"WARNING talabin.W003 ",
 				"WARNING talabin.W004 ",
 				"WARNING talabin.W005 ",
-				"deploy check: 8 errors, 4 warnings",
+				"WARNING talabin.W006 ",
+				"WARNING talabin.W007 ",
+				"deploy check: 8 errors, 6 warnings",
 			},
 			wantStderr: "talabin: check: the deployment check found 8 errors\n",
 		},
