@@ -259,8 +259,8 @@ type Config struct {
 	IdempotencyRequired bool `env:"IDEMPOTENCY_REQUIRED" envDefault:"false"`
 	// DevTreasuryGrams is gold (grams, up to 6 decimals) recorded as entering the house
 	// treasury at start-up when the treasury holds none, so that `make run` can sell gold
-	// (DEV_TREASURY_GRAMS, default 1000; DEBUG only: in production metal enters through a
-	// staff journal).
+	// (DEV_TREASURY_GRAMS, default 1000; DEBUG only: in production metal enters through
+	// `talabin treasury in`).
 	DevTreasuryGrams string `env:"DEV_TREASURY_GRAMS" envDefault:"1000"`
 
 	// RateLimitScale multiplies every HTTP rate limit's rate and burst (RATE_LIMIT_SCALE, a

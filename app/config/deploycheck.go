@@ -252,7 +252,7 @@ var deployRules = []deployRule{
 	},
 	{
 		id: "talabin.E020", severity: SeverityError,
-		fix: "Set DEV_TREASURY_GRAMS=0 and bring metal into the treasury with a staff journal.",
+		fix: "Set DEV_TREASURY_GRAMS=0 and record the metal bought with `talabin treasury in --grams N --reference INVOICE --reason ...`.",
 		problem: func(c Config) string {
 			// DevTreasury is zero when Debug is false, where Load refuses an explicit value.
 			g, err := c.DevTreasury()

@@ -93,7 +93,7 @@ const (
 	ruleQuoteTTL        = "must be a duration above 0 and at most 10m, such as 30s"
 	ruleJump            = "must be a percentage above 0 and at most 100, such as 10"
 	ruleDevTreasury     = "must be a number of grams with at most 6 decimals (0 for none)"
-	ruleDevTreasuryProd = "must be 0 when DEBUG is false: metal enters the treasury through a staff journal"
+	ruleDevTreasuryProd = "must be 0 when DEBUG is false: metal enters the treasury through `talabin treasury in`"
 
 	rulePaymentGateways   = "must be a comma-separated list of sandbox, zarinpal and idpay, each at most once"
 	ruleGatewayRequired   = "must list zarinpal or idpay when DEBUG is false: set ZARINPAL_MERCHANT_ID or IDPAY_API_KEY"

@@ -486,7 +486,7 @@ func TestLoadRejects(t *testing.T) {
 		{"PriceMaxJumpZero", production(map[string]string{"PRICE_MAX_JUMP_PERCENT": "0"}), `config: PRICE_MAX_JUMP_PERCENT: must be a percentage above 0 and at most 100, such as 10, got "0"`},
 		{"QuoteTTLTooLong", production(map[string]string{"QUOTE_TTL": "11m"}), `config: QUOTE_TTL: must be a duration above 0 and at most 10m, such as 30s, got "11m"`},
 		{"TradingRequireKYCNotBool", production(map[string]string{"TRADING_REQUIRE_KYC": "maybe"}), `config: TRADING_REQUIRE_KYC: must be true or false, got "maybe"`},
-		{"DevTreasuryInProduction", production(map[string]string{"DEV_TREASURY_GRAMS": "5"}), `config: DEV_TREASURY_GRAMS: must be 0 when DEBUG is false: metal enters the treasury through a staff journal, got "5"`},
+		{"DevTreasuryInProduction", production(map[string]string{"DEV_TREASURY_GRAMS": "5"}), "config: DEV_TREASURY_GRAMS: must be 0 when DEBUG is false: metal enters the treasury through `talabin treasury in`, got \"5\""},
 		{"DevTreasuryNotGrams", production(map[string]string{"DEV_TREASURY_GRAMS": "1.0000001"}), `config: DEV_TREASURY_GRAMS: must be a number of grams with at most 6 decimals (0 for none), got "1.0000001"`},
 		{"FirstBadVariableWins", production(map[string]string{"DB_PORT": "x", "MIN_DEPOSIT_AMOUNT": "y"}), `config: DB_PORT: must be a port number from 1 to 65535, got "x"`},
 	}

@@ -230,7 +230,8 @@ func (s *Service) Submit(ctx context.Context, p ports.Principal, in ports.KYCSub
 	if err != nil {
 		return ports.KYCStatus{}, err
 	}
-	if !st.Profile.NeedsInquiry() {
+	if !st.Profile.NeedsInquiry() || s.cfg.Inquiry == nil {
+		// Without an inquiry the submission waits for staff: it succeeded, nothing is down.
 		return st, nil
 	}
 	return s.inquire(ctx, p.UserID, phone)

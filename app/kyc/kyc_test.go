@@ -116,9 +116,20 @@ type bundle struct {
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
+	return setupInquiry(t, true)
+}
+
+// setupInquiry is setup with the fake mobile inquiry configured, or with none (production's
+// OWNERSHIP_INQUIRY=none).
+func setupInquiry(t *testing.T, withInquiry bool) *bundle {
+	t.Helper()
 	b := &bundle{clock: ratelimittest.NewClock(), blobs: &memBlobs{blobs: map[string][]byte{}}, shahkar: &shahkar{match: true}}
 	b.store = accountstest.NewStore(t, b.clock)
-	svc, err := appkyc.NewService(appkyc.Config{Blobs: b.blobs, Inquiry: b.shahkar}, b.store, b.clock, slog.New(slog.DiscardHandler))
+	cfg := appkyc.Config{Blobs: b.blobs}
+	if withInquiry {
+		cfg.Inquiry = b.shahkar
+	}
+	svc, err := appkyc.NewService(cfg, b.store, b.clock, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	b.svc = svc
 	b.staff = b.principal(b.newUser(t), identity.RoleAdmin)
@@ -193,6 +204,27 @@ func TestLevelOneByInquiry(t *testing.T) {
 
 	_, err = b.svc.Submit(t.Context(), p, submission(aliceID, 1))
 	require.ErrorIs(t, err, core.ErrInvalidState, "level 1 is granted already")
+}
+
+// TestNoInquiryLeavesLevelOneToStaff submits for level 1 with no mobile inquiry configured:
+// the submission succeeds and waits for staff (it answered 503 inquiry_unavailable before),
+// and staff approval grants the level.
+func TestNoInquiryLeavesLevelOneToStaff(t *testing.T) {
+	t.Parallel()
+	b := setupInquiry(t, false)
+	p := b.customer(t)
+
+	st, err := b.svc.Submit(t.Context(), p, submission(aliceID, 1))
+	require.NoError(t, err)
+	require.Equal(t, kyc.StatusPending, st.Profile.Status())
+	require.Zero(t, st.Profile.Level())
+	n, err := b.svc.RetryInquiries(t.Context())
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing to retry without an inquiry")
+
+	st, err = b.svc.Approve(t.Context(), b.staff, p.UserID, 1, "")
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Profile.Level())
 }
 
 func TestInquiryMismatchRejects(t *testing.T) {

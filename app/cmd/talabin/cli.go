@@ -68,7 +68,7 @@ func newRootCommand(environ map[string]string, stdout io.Writer) *cobra.Command 
 		SilenceUsage:  true,
 	}
 	root.AddCommand(guardServe(newServeCommand(environ, stdout), environ), newMigrateCommand(environ), newLedgerCommand(environ), newAuditCommand(environ), newPaymentsCommand(environ),
-		newAdminCommand(environ), newCheckCommand(environ), newVersionCommand())
+		newAdminCommand(environ), newTreasuryCommand(environ), newCheckCommand(environ), newVersionCommand())
 	return root
 }
 
