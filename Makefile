@@ -65,10 +65,21 @@ HTTPBENCH_FLAGS ?=
 bench-http: ## Load-test the HTTP API in-process: current price, place_order on PostgreSQL (needs TALABIN_TEST_DATABASE_URL)
 	$(GO) run ./integration/cmd/httpbench $(HTTPBENCH_FLAGS)
 
+# The load scenarios of `make load`: all, orders, prices or mixed; DURATION overrides each
+# scenario's length (orders 30s, prices 30s, mixed 60s; DURATION=10m for the sustained run),
+# LOAD_FLAGS adds flags such as -strict (exit 1 when a latency objective is missed).
+SCENARIO   ?= all
+DURATION   ?=
+LOAD_FLAGS ?=
+
+.PHONY: load
+load: ## Run the load scenarios on PostgreSQL, results in load-results/ (SCENARIO=orders|prices|mixed, DURATION=10m; needs TALABIN_TEST_DATABASE_URL)
+	$(GO) run ./integration/cmd/loadtest -scenario '$(SCENARIO)' $(if $(DURATION),-duration '$(DURATION)') $(LOAD_FLAGS)
+
 .PHONY: test-soak
-test-soak: ## The long ledger suites: 60 s bank runs and 20 SIGKILL crash points
-	TALABIN_BANK_DURATION=60s TALABIN_CRASH_POINTS=20 $(GO) test -tags=integration -count=1 -timeout 60m \
-		-run '^(TestBank|TestCrash)$$' -v $(TEST_FLAGS) ./integration/
+test-soak: ## The long suites: 60 s bank runs, 20 SIGKILL crash points in the ledger and 20 in the app
+	TALABIN_BANK_DURATION=60s TALABIN_CRASH_POINTS=20 TALABIN_FAULT_KILL_POINTS=20 $(GO) test -tags=integration -count=1 -timeout 60m \
+		-run '^(TestBank|TestCrash|TestFaultSIGKILLUnderOrderLoad)$$' -v $(TEST_FLAGS) ./integration/ ./integration/fault/
 
 # Seeds of `make sim`, e.g. make sim SIM_SEEDS=100000; replay one with
 # go test -tags=integration -run TestSimulation ./integration/sim/ -seed=N.

@@ -110,7 +110,8 @@ func countJobsPgx(ctx context.Context, pool *pgxpool.Pool) (jobCounts, error) {
 
 // countJobsSQL counts the open jobs of River's SQLite table.
 func countJobsSQL(ctx context.Context, db *sql.DB) (jobCounts, error) {
-	rows, err := db.QueryContext(ctx, `SELECT state, kind, count(*) FROM river_job WHERE state IN `+openJobStates+` GROUP BY state, kind`)
+	rows, err := db.QueryContext(ctx, //nolint:rowserrcheck // scanJobCounts returns rows.Err()
+		`SELECT state, kind, count(*) FROM river_job WHERE state IN `+openJobStates+` GROUP BY state, kind`)
 	if err != nil {
 		return nil, err
 	}

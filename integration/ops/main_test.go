@@ -7,28 +7,24 @@
 package ops_test
 
 import (
-	"context"
-	"errors"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/talabin/talabin/integration/appbinary"
 	"github.com/talabin/talabin/integration/pgtest"
 )
 
 func TestMain(m *testing.M) {
 	pgtest.Main(m)
-	if talabin.dir != "" {
-		_ = os.RemoveAll(talabin.dir)
-	}
+	appbinary.Remove()
 }
 
 // repoRoot is the repository's root folder, two levels above this package.
@@ -36,34 +32,6 @@ var repoRoot = func() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }()
-
-// talabin is the app's binary, built once per test binary into a temporary folder.
-var talabin struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-// talabinBinary builds ./app/cmd/talabin on first use and returns its path.
-func talabinBinary(t *testing.T) string {
-	t.Helper()
-	talabin.once.Do(func() {
-		talabin.dir, talabin.err = os.MkdirTemp("", "talabin-ops-bin-")
-		if talabin.err != nil {
-			return
-		}
-		talabin.path = filepath.Join(talabin.dir, "talabin")
-		// Not the test's context: a later test reuses the binary.
-		cmd := exec.CommandContext(context.Background(), "go", "build", "-o", talabin.path, "./app/cmd/talabin")
-		cmd.Dir = repoRoot
-		if out, err := cmd.CombinedOutput(); err != nil {
-			talabin.err = errors.New("go build ./app/cmd/talabin: " + err.Error() + "\n" + string(out))
-		}
-	})
-	require.NoError(t, talabin.err)
-	return talabin.path
-}
 
 // requireTool returns the path of an installed program, on PATH or in the system folders a
 // non-root PATH lacks (nginx is in /usr/sbin), skipping t when it is missing locally and

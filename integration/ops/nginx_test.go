@@ -28,6 +28,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/talabin/talabin/integration/appbinary"
 )
 
 // The host name of docs/deploy/nginx.conf, and the loopback address the test's client
@@ -197,7 +199,7 @@ func startNginx(t *testing.T, nginx, dir, conf string) {
 // the file when the response arrives.
 func startApp(t *testing.T, dir string, environ map[string]string) string {
 	t.Helper()
-	bin := talabinBinary(t)
+	bin := appbinary.Path(t)
 	logPath := filepath.Join(dir, "talabin.log")
 	logFile, err := os.Create(logPath)
 	require.NoError(t, err)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/talabin/talabin/adapters/store/postgres"
 	"github.com/talabin/talabin/core"
+	"github.com/talabin/talabin/integration/appbinary"
 	"github.com/talabin/talabin/integration/pgtest"
 	"github.com/talabin/talabin/integration/workload"
 )
@@ -32,7 +33,7 @@ func TestRestoreCheckScript(t *testing.T) {
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		t.Skip("restore-check.sh takes a postgres:// URL; TALABIN_TEST_DATABASE_URL is a key=value string")
 	}
-	bin := talabinBinary(t)
+	bin := appbinary.Path(t)
 	dir := t.TempDir()
 	ctx := t.Context()
 

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/talabin/talabin/app/config"
+	"github.com/talabin/talabin/integration/appbinary"
 )
 
 // unitBinary is where docs/deploy/talabin.service expects the binary.
@@ -29,7 +30,7 @@ func TestSystemdUnitVerifies(t *testing.T) {
 	require.Contains(t, unit, "ExecStart="+unitBinary+" serve")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "talabin.service")
-	require.NoError(t, os.WriteFile(path, []byte(strings.ReplaceAll(unit, unitBinary, talabinBinary(t))), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte(strings.ReplaceAll(unit, unitBinary, appbinary.Path(t))), 0o600))
 
 	out, err := exec.CommandContext(t.Context(), analyze, "verify", "--man=no", path).CombinedOutput()
 	require.NoError(t, err, "systemd-analyze verify:\n%s", out)

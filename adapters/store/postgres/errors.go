@@ -1,8 +1,11 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,6 +22,12 @@ const (
 	codeDeadlockDetected     = "40P01"
 	codeLockNotAvailable     = "55P03"
 	codeUndefinedTable       = "42P01"
+	codeAdminShutdown        = "57P01"
+	codeCrashShutdown        = "57P02"
+	codeCannotConnectNow     = "57P03"
+	// classConnectionException is the class (first two characters) of the codes of a
+	// connection that failed.
+	classConnectionException = "08"
 )
 
 // Constraints with a meaning for callers.
@@ -37,14 +46,18 @@ const (
 // per phone and purpose, which only two codes sent at once break); a foreign key violation is
 // [core.ErrNotFound]; a balance check violation is [core.ErrInsufficientFunds] (the
 // conditional updates make it unreachable, but the constraint is the last line of defence);
-// serialization failures, deadlocks and lock timeouts wrap [core.ErrRetryable]. The driver
-// error stays in the chain. Anything else is returned unchanged.
+// serialization failures, deadlocks and lock timeouts wrap [core.ErrRetryable]; a database
+// that cannot be reached wraps [core.ErrMaintenance] (see isUnreachable). The driver error
+// stays in the chain. Anything else is returned unchanged.
 func interpretError(err error) error {
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("%w: %w", core.ErrNotFound, err)
+	}
+	if isUnreachable(err) {
+		return &unreachableError{err: err}
 	}
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
@@ -98,6 +111,46 @@ func isRetryable(err error) bool {
 	}
 	return false
 }
+
+// isUnreachable reports whether err says the database cannot be used at the moment: no
+// connection could be opened (refused, or the server is starting up or shutting down), the
+// server ended the session (a restart or a crash), or the connection broke. The app answers
+// it like maintenance, 503 (API.md §1.3: every endpoint may), because the client should try
+// again shortly and nothing is wrong with the request or the code; a 500 would report a bug.
+// Whether a transaction whose commit was under way committed is unknown either way: a client
+// that retries with its Idempotency-Key finds out safely.
+func isUnreachable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// The caller gave up, and the driver closed the connection for it.
+		return false
+	}
+	if _, ok := errors.AsType[*pgconn.ConnectError](err); ok {
+		return true
+	}
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
+		switch pgErr.Code {
+		case codeAdminShutdown, codeCrashShutdown, codeCannotConnectNow:
+			return true
+		}
+		return len(pgErr.Code) == 5 && pgErr.Code[:2] == classConnectionException
+	}
+	if _, ok := errors.AsType[*net.OpError](err); ok {
+		return true
+	}
+	return errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// unreachableError is a driver error that says the database cannot be reached. It matches
+// [core.ErrMaintenance], for the answer, without writing "service under maintenance" into
+// the logs of an outage.
+type unreachableError struct{ err error }
+
+func (e *unreachableError) Error() string { return "database unreachable: " + e.err.Error() }
+
+func (e *unreachableError) Unwrap() error { return e.err }
+
+// Is reports whether target is [core.ErrMaintenance].
+func (e *unreachableError) Is(target error) bool { return target == core.ErrMaintenance }
 
 // isUndefinedTable reports whether err says a table does not exist (an unmigrated database).
 func isUndefinedTable(err error) bool {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/talabin/talabin/integration/loadrig"
 )
 
 // requestTimeout bounds one request; a slower one counts as an error.
@@ -124,7 +126,7 @@ func attackPrice(base string, conns int, d time.Duration) outcome {
 // attackPlace has every user place buy orders of 100,000 to 1,000,000 rials back to back
 // with its own token on its own connection, for d: len(users) concurrent traders. With
 // keyed, each request carries an Idempotency-Key of its own, made unique by run.
-func attackPlace(base string, users []benchUser, d time.Duration, keyed bool, run string, seed uint64) outcome {
+func attackPlace(base string, users []loadrig.User, d time.Duration, keyed bool, run string, seed uint64) outcome {
 	name := "POST place_order/"
 	if keyed {
 		name += " + Idempotency-Key"
@@ -149,7 +151,7 @@ func attackPlace(base string, users []benchUser, d time.Duration, keyed bool, ru
 
 // placeTargeter returns user's next buy order; one attacker worker calls it, so rng and
 // the counter need no lock.
-func placeTargeter(base string, u benchUser, keyed bool, run string, rng *rand.Rand) vegeta.Targeter {
+func placeTargeter(base string, u loadrig.User, keyed bool, run string, rng *rand.Rand) vegeta.Targeter {
 	url := base + "/api/trading/orders/place_order/"
 	header := http.Header{
 		"Authorization": {"Bearer " + u.Token},

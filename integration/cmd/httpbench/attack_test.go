@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/talabin/talabin/integration/loadrig"
 )
 
 // TestCollectorCountsAndPercentiles feeds 100 results, 1 ms to 100 ms, two of them failures,
@@ -45,7 +47,7 @@ func TestCollectorCountsAndPercentiles(t *testing.T) {
 // a key of its own while the shared header stays unkeyed.
 func TestPlaceTargeter(t *testing.T) {
 	t.Parallel()
-	u := benchUser{ID: 7, Token: "tok"}
+	u := loadrig.User{ID: 7, Token: "tok"}
 	for _, keyed := range []bool{false, true} {
 		tr := placeTargeter("http://127.0.0.1:1", u, keyed, "run", rand.New(rand.NewPCG(1, 2)))
 		keys := map[string]bool{}

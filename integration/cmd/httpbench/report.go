@@ -7,12 +7,14 @@ import (
 	"runtime"
 	"slices"
 	"time"
+
+	"github.com/talabin/talabin/integration/loadrig"
 )
 
 // printHeader describes the machine and the run.
-func printHeader(out io.Writer, o options, f serverFacts) {
+func printHeader(out io.Writer, o options, f loadrig.ServerFacts) {
 	_, _ = fmt.Fprintf(out, "httpbench: %s, %d CPUs (GOMAXPROCS %d), load average %s; PostgreSQL %s, synchronous_commit=%s\n",
-		runtime.Version(), runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAverage(), f.Version, f.SynchronousCommit)
+		runtime.Version(), runtime.NumCPU(), runtime.GOMAXPROCS(0), loadrig.LoadAverage(), f.Version, f.SynchronousCommit)
 	_, _ = fmt.Fprintf(out, "attacks of %s after %s warm-up; current price on %d connections; place_order by %d traders\n\n",
 		o.Duration, o.Warmup, o.Conns, o.Users)
 }

@@ -1,4 +1,4 @@
-package main
+package loadrig
 
 import (
 	"context"
@@ -40,15 +40,15 @@ func freshDatabase(ctx context.Context, admin string) (dsn string, drop func(con
 	return dsn, drop, nil
 }
 
-// serverFacts describes the PostgreSQL server for the report.
-type serverFacts struct {
+// ServerFacts describes the PostgreSQL server for the report.
+type ServerFacts struct {
 	Version           string
 	SynchronousCommit string
 }
 
 // describeServer reads the server's version and the session's synchronous_commit on dsn.
-func describeServer(ctx context.Context, dsn string) (serverFacts, error) {
-	var f serverFacts
+func describeServer(ctx context.Context, dsn string) (ServerFacts, error) {
+	var f ServerFacts
 	err := withConn(ctx, dsn, func(conn *pgx.Conn) error {
 		if err := conn.QueryRow(ctx, "SHOW server_version").Scan(&f.Version); err != nil {
 			return err
@@ -58,13 +58,13 @@ func describeServer(ctx context.Context, dsn string) (serverFacts, error) {
 	return f, err
 }
 
-// orderCounts counts the stored orders by status, the audit events of placed orders and
+// OrderCounts counts the stored orders by status, the audit events of placed orders and
 // the stored idempotent responses.
-type orderCounts struct{ Completed, Failed, Other, Audited, Idempotent int64 }
+type OrderCounts struct{ Completed, Failed, Other, Audited, Idempotent int64 }
 
-// countOrders counts what the run stored.
-func countOrders(ctx context.Context, dsn string) (orderCounts, error) {
-	var c orderCounts
+// CountOrders counts what a run stored in the database of dsn.
+func CountOrders(ctx context.Context, dsn string) (OrderCounts, error) {
+	var c OrderCounts
 	err := withConn(ctx, dsn, func(conn *pgx.Conn) error {
 		return conn.QueryRow(ctx, `SELECT
 			(SELECT count(*) FROM orders WHERE status = 'completed'),

@@ -1,4 +1,4 @@
-package main
+package loadrig
 
 import (
 	"os"
@@ -6,22 +6,22 @@ import (
 	"strings"
 )
 
-// cpuTicks is the first line of /proc/stat: busy and total jiffies of every core.
-type cpuTicks struct{ busy, total float64 }
+// CPUTicks is the first line of /proc/stat: busy and total jiffies of every core.
+type CPUTicks struct{ busy, total float64 }
 
-// machineCPU reads /proc/stat; zero where it cannot (not Linux).
-func machineCPU() cpuTicks {
+// MachineCPU reads /proc/stat; zero where it cannot (not Linux).
+func MachineCPU() CPUTicks {
 	raw, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return cpuTicks{}
+		return CPUTicks{}
 	}
 	line, _, _ := strings.Cut(string(raw), "\n")
 	fields := strings.Fields(line)
-	var t cpuTicks
+	var t CPUTicks
 	for i, f := range fields[1:] {
 		v, err := strconv.ParseFloat(f, 64)
 		if err != nil {
-			return cpuTicks{}
+			return CPUTicks{}
 		}
 		t.total += v
 		if i != 3 && i != 4 { // idle, iowait
@@ -31,16 +31,16 @@ func machineCPU() cpuTicks {
 	return t
 }
 
-// busySince returns the busy share of the CPU time since before, 0 to 1.
-func (t cpuTicks) busySince(before cpuTicks) float64 {
+// BusySince returns the busy share of the CPU time since before, 0 to 1.
+func (t CPUTicks) BusySince(before CPUTicks) float64 {
 	if d := t.total - before.total; d > 0 {
 		return (t.busy - before.busy) / d
 	}
 	return 0
 }
 
-// loadAverage returns the 1-, 5- and 15-minute load averages from /proc/loadavg, or "".
-func loadAverage() string {
+// LoadAverage returns the 1-, 5- and 15-minute load averages from /proc/loadavg, or "".
+func LoadAverage() string {
 	raw, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
 		return ""

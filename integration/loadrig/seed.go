@@ -1,4 +1,4 @@
-package main
+package loadrig
 
 import (
 	"bytes"
@@ -17,24 +17,32 @@ import (
 	"github.com/talabin/talabin/ports"
 )
 
-// benchPassword is every bench user's password; the database is thrown away.
-const benchPassword = "bench-password-1234"
+// password is every bench user's password; the database is thrown away.
+const password = "bench-password-1234"
 
 // userFunds is each user's starting rial balance: far more than a run can spend.
 const userFunds core.Rial = 1_000_000_000_000
 
-// benchUser is one simulated trader with a wallet of its own.
-type benchUser struct {
+// userGold is the gold each user buys from the house treasury at seeding, for
+// userGoldCost rials, so that a sell succeeds from the first request on.
+const (
+	userGold     core.Microgram = 10_000_000 // 10 g
+	userGoldCost core.Rial      = 100_000_000
+)
+
+// User is one simulated trader with a wallet of its own.
+type User struct {
 	ID    core.UserID
 	Phone string
 	Token string
 }
 
 // seedUsers stores n users with verified phones and the password hash, each with open
-// wallets credited userFunds rials from the external IRR account.
-func seedUsers(ctx context.Context, store ports.Store, n int, passwordHash string) ([]benchUser, error) {
+// wallets credited userFunds rials from the external IRR account and then userGold bought
+// from the house (a journal only: no order row, so the orders stored are the run's).
+func seedUsers(ctx context.Context, store ports.Store, n int, passwordHash string) ([]User, error) {
 	now := time.Now()
-	users := make([]benchUser, 0, n)
+	users := make([]User, 0, n)
 	err := store.InTx(ctx, func(ctx context.Context, tx ports.Tx) error {
 		users = users[:0]
 		for i := range n {
@@ -60,7 +68,13 @@ func seedUsers(ctx context.Context, store ports.Store, n int, passwordHash strin
 			if _, err := tx.Ledger().Post(ctx, j); err != nil {
 				return err
 			}
-			users = append(users, benchUser{ID: id, Phone: phone})
+			if j, err = ledger.BuyJournal(id, userGoldCost, 0, userGold, "bench-gold"); err != nil {
+				return err
+			}
+			if _, err := tx.Ledger().Post(ctx, j); err != nil {
+				return err
+			}
+			users = append(users, User{ID: id, Phone: phone})
 		}
 		return nil
 	})
@@ -72,7 +86,7 @@ func seedUsers(ctx context.Context, store ports.Store, n int, passwordHash strin
 
 // logInAll signs every user in over HTTP, a few at a time (each login runs argon2id), and
 // keeps the access tokens.
-func logInAll(ctx context.Context, client *http.Client, base string, users []benchUser) error {
+func logInAll(ctx context.Context, client *http.Client, base string, users []User) error {
 	var (
 		wg   sync.WaitGroup
 		errs = make([]error, len(users))
@@ -89,9 +103,9 @@ func logInAll(ctx context.Context, client *http.Client, base string, users []ben
 	return errors.Join(errs...)
 }
 
-// logIn posts the phone and benchPassword to login/ and returns the access token.
+// logIn posts the phone and password to login/ and returns the access token.
 func logIn(ctx context.Context, client *http.Client, base, phone string) (string, error) {
-	body, err := json.Marshal(map[string]string{"phone_number": phone, "password": benchPassword})
+	body, err := json.Marshal(map[string]string{"phone_number": phone, "password": password})
 	if err != nil {
 		return "", err
 	}
