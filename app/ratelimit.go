@@ -40,7 +40,7 @@ func NewRateLimiter(ctx context.Context, cfg config.Config, logger *slog.Logger)
 		return nil, nil, fmt.Errorf("redis rate limiter: %w", err)
 	}
 	opts := client.Options()
-	l, err := redislimit.New(client, redislimit.Options{})
+	l, err := redislimit.New(client, redislimit.Options{Prefix: cfg.RedisKeyPrefix})
 	if err != nil {
 		return nil, nil, errors.Join(fmt.Errorf("redis rate limiter: %w", err), client.Close())
 	}
@@ -86,7 +86,7 @@ func NewNotifier(ctx context.Context, cfg config.Config, logger *slog.Logger) (p
 	if err != nil {
 		return nil, nil, fmt.Errorf("redis notifier: %w", err)
 	}
-	n, err := redisnotify.New(client)
+	n, err := redisnotify.New(client, redisnotify.WithPrefix(cfg.RedisKeyPrefix))
 	if err != nil {
 		return nil, nil, errors.Join(err, client.Close())
 	}

@@ -110,6 +110,33 @@ func TestNewRateLimiter(t *testing.T) {
 		require.NoError(t, err)
 		require.False(t, d.Allowed, "the second instance spent the shared budget")
 	})
+	t.Run("PrefixesSeparateDeployments", func(t *testing.T) {
+		t.Parallel()
+		url := testRedisURL(t)
+		staging, cleanupS, err := app.NewRateLimiter(t.Context(),
+			loadDebugConfig(t, map[string]string{"REDIS_URL": url, "REDIS_KEY_PREFIX": "staging-" + rand.Text() + ":"}),
+			slog.New(slog.DiscardHandler))
+		require.NoError(t, err)
+		t.Cleanup(cleanupS)
+		production, cleanupP, err := app.NewRateLimiter(t.Context(), loadDebugConfig(t, map[string]string{"REDIS_URL": url}),
+			slog.New(slog.DiscardHandler))
+		require.NoError(t, err)
+		t.Cleanup(cleanupP)
+
+		limit := ports.PerPeriod("test.app."+rand.Text(), 1, time.Hour)
+		t.Cleanup(func() {
+			require.NoError(t, staging.Reset(context.Background(), "k", limit))
+			require.NoError(t, production.Reset(context.Background(), "k", limit))
+		})
+		for _, l := range []ports.RateLimiter{staging, production} {
+			d, err := l.Allow(t.Context(), "k", limit)
+			require.NoError(t, err)
+			require.True(t, d.Allowed, "each deployment has its own budget")
+		}
+		d, err := staging.Allow(t.Context(), "k", limit)
+		require.NoError(t, err)
+		require.False(t, d.Allowed)
+	})
 	t.Run("UnreachableRedisStopsStartUp", func(t *testing.T) {
 		t.Parallel()
 		// Port 1 on the loopback refuses connections at once.

@@ -131,6 +131,11 @@ type Config struct {
 	RedisPort     int    `env:"REDIS_PORT" envDefault:"6379"`
 	RedisPassword string `env:"REDIS_PASSWORD"`
 	RedisDB       int    `env:"REDIS_DB" envDefault:"0"`
+	// RedisKeyPrefix is put before every Redis key and channel the app uses (REDIS_KEY_PREFIX,
+	// default "talabin:"; at most 64 printable ASCII characters without spaces), so that
+	// deployments sharing one Redis, such as staging and production, share no rate limits and
+	// hear no price notices of each other.
+	RedisKeyPrefix string `env:"REDIS_KEY_PREFIX" envDefault:"talabin:"`
 
 	// SMSProviders is the ordered failover chain of SMS providers (SMS_PROVIDERS,
 	// comma-separated names from kavenegar, ghasedak, ippanel, or console alone): a message goes
@@ -243,7 +248,8 @@ type Config struct {
 	// (PRICE_REFRESH_INTERVAL, default 30s).
 	PriceRefreshInterval time.Duration `env:"PRICE_REFRESH_INTERVAL" envDefault:"30s"`
 	// PriceMaxAge is how old a feed's price may be before trading stops with 503
-	// price_unavailable (PRICE_MAX_AGE, default 120s). Prices staff set never go stale.
+	// price_unavailable (PRICE_MAX_AGE, default 120s). With PRICE_FEEDS=manual alone a
+	// price staff set never goes stale; behind an automatic feed it ages like the feed's.
 	PriceMaxAge time.Duration `env:"PRICE_MAX_AGE" envDefault:"120s"`
 	// PriceMaxJump is the largest move of either price between two ticks that is accepted
 	// without a staff confirmation (PRICE_MAX_JUMP_PERCENT, default 10).

@@ -123,6 +123,7 @@ const (
 	ruleInquiry           = "must be fake or none"
 	ruleInquiryFake       = "must be none when DEBUG is false: fake approves every bank account without asking a bank"
 	rulePaymentLimits     = "must make valid payment limits: "
+	ruleRedisKeyPrefix    = "must be 1 to 64 printable ASCII characters without spaces, such as talabin:"
 )
 
 // parseRules gives the rule reported when a variable cannot be parsed into its field's type.

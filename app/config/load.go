@@ -141,6 +141,9 @@ func (c Config) validate(environ map[string]string) error {
 			return bad("ALLOWED_HOSTS", ruleHosts)
 		}
 	}
+	if !isRedisKeyPrefix(c.RedisKeyPrefix) {
+		return bad("REDIS_KEY_PREFIX", ruleRedisKeyPrefix)
+	}
 	for _, o := range c.CORSAllowedOrigins {
 		if !isOrigin(o) {
 			return bad("CORS_ALLOWED_ORIGINS", ruleOrigins)
@@ -393,6 +396,20 @@ const (
 	minHeaderBytes = 8 << 10
 	maxHeaderBytes = 1 << 20
 )
+
+// isRedisKeyPrefix reports whether s can start Redis keys and channel names: 1 to 64
+// printable ASCII characters, no space.
+func isRedisKeyPrefix(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
 
 // isHostPattern reports whether s is an ALLOWED_HOSTS entry, as Django reads them: "*", or a
 // host name or IP address (IPv6 in brackets), a leading dot meaning the domain and its

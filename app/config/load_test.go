@@ -407,6 +407,8 @@ func TestLoadRejects(t *testing.T) {
 		{"SecretKeyChangeMe", production(map[string]string{"SECRET_KEY": goodSecret + "-CHANGE-ME"}), `config: SECRET_KEY: must not be a placeholder value when DEBUG is false; generate a random key`},
 		{"AllowedHostsMissing", production(map[string]string{"ALLOWED_HOSTS": "<unset>"}), `config: ALLOWED_HOSTS: must list at least one host name when DEBUG is false, got ""`},
 		{"AllowedHostsOnlyCommas", production(map[string]string{"ALLOWED_HOSTS": " , "}), `config: ALLOWED_HOSTS: must list at least one host name when DEBUG is false, got " , "`},
+		{"RedisKeyPrefixLong", production(map[string]string{"REDIS_KEY_PREFIX": strings.Repeat("p", 65)}), `config: REDIS_KEY_PREFIX: must be 1 to 64 printable ASCII characters without spaces, such as talabin:, got "` + strings.Repeat("p", 65) + `"`},
+		{"RedisKeyPrefixSpace", production(map[string]string{"REDIS_KEY_PREFIX": "stag ing:"}), `config: REDIS_KEY_PREFIX: must be 1 to 64 printable ASCII characters without spaces, such as talabin:, got "stag ing:"`},
 		{"AllowedHostsURL", production(map[string]string{"ALLOWED_HOSTS": "https://talabin.ir"}), `config: ALLOWED_HOSTS: must be a comma-separated list of host names, such as api.example.com,.example.com, got "https://talabin.ir"`},
 		{"CORSOriginWithPath", production(map[string]string{"CORS_ALLOWED_ORIGINS": "https://talabin.ir/app"}), `config: CORS_ALLOWED_ORIGINS: must be a comma-separated list of origins, such as https://app.example.com, got "https://talabin.ir/app"`},
 		{"CORSOriginNoScheme", production(map[string]string{"CORS_ALLOWED_ORIGINS": "talabin.ir"}), `config: CORS_ALLOWED_ORIGINS: must be a comma-separated list of origins, such as https://app.example.com, got "talabin.ir"`},

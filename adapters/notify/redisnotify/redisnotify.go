@@ -14,28 +14,43 @@ import (
 	"github.com/talabin/talabin/ports"
 )
 
-// channelPrefix namespaces the channels of this app on a shared Redis.
-const channelPrefix = "talabin:notify:"
+// DefaultPrefix is the default namespace of the channels ([WithPrefix]).
+const DefaultPrefix = "talabin:"
 
 // Notifier is a [ports.Notifier] over one Redis client. It is safe for concurrent use.
 type Notifier struct {
-	client redis.UniversalClient
+	client   redis.UniversalClient
+	channels string // put before every topic: the namespace and "notify:"
 }
 
 var _ ports.Notifier = (*Notifier)(nil)
 
+// Option configures [New].
+type Option func(n *Notifier)
+
+// WithPrefix namespaces the channels with prefix (channel prefix + "notify:" + topic)
+// instead of [DefaultPrefix], so that deployments sharing one Redis, such as staging and
+// production, do not hear each other's notices.
+func WithPrefix(prefix string) Option {
+	return func(n *Notifier) { n.channels = prefix + "notify:" }
+}
+
 // New returns a notifier publishing and subscribing through client, which the caller owns
 // and closes.
-func New(client redis.UniversalClient) (*Notifier, error) {
+func New(client redis.UniversalClient, opts ...Option) (*Notifier, error) {
 	if client == nil {
 		return nil, errors.New("redisnotify: client is required")
 	}
-	return &Notifier{client: client}, nil
+	n := &Notifier{client: client, channels: DefaultPrefix + "notify:"}
+	for _, o := range opts {
+		o(n)
+	}
+	return n, nil
 }
 
 // Notify publishes a notice on topic's channel.
 func (n *Notifier) Notify(ctx context.Context, topic string) error {
-	if err := n.client.Publish(ctx, channelPrefix+topic, "changed").Err(); err != nil {
+	if err := n.client.Publish(ctx, n.channels+topic, "changed").Err(); err != nil {
 		return fmt.Errorf("redisnotify: publish %s: %w", topic, err)
 	}
 	return nil
@@ -45,7 +60,7 @@ func (n *Notifier) Notify(ctx context.Context, topic string) error {
 // arrive while the previous one is still unread, until ctx ends. It returns once Redis
 // confirmed the subscription, so a notice published after it returns is not missed.
 func (n *Notifier) Subscribe(ctx context.Context, topic string) (<-chan struct{}, error) {
-	sub := n.client.Subscribe(ctx, channelPrefix+topic)
+	sub := n.client.Subscribe(ctx, n.channels+topic)
 	if _, err := sub.Receive(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("redisnotify: subscribe %s: %w", topic, err), sub.Close())
 	}

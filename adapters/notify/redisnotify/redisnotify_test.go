@@ -54,6 +54,34 @@ func TestNoticeReachesOtherInstance(t *testing.T) {
 	}
 }
 
+// TestPrefixesSeparateDeployments runs two notifiers with different prefixes on one Redis,
+// as staging and production sharing it would: neither hears the other's notices on the same
+// topic.
+func TestPrefixesSeparateDeployments(t *testing.T) {
+	t.Parallel()
+	staging, err := redisnotify.New(redistest.Client(t), redisnotify.WithPrefix("staging:"))
+	require.NoError(t, err)
+	production, err := redisnotify.New(redistest.Client(t))
+	require.NoError(t, err)
+	topic := "test-" + rand.Text()
+
+	atProduction, err := production.Subscribe(t.Context(), topic)
+	require.NoError(t, err)
+	atStaging, err := staging.Subscribe(t.Context(), topic)
+	require.NoError(t, err)
+	require.NoError(t, staging.Notify(t.Context(), topic))
+	receive(t, atStaging)
+	require.NoError(t, production.Notify(t.Context(), topic))
+	receive(t, atProduction)
+	select {
+	case <-atStaging:
+		t.Fatal("production's notice reached staging")
+	case <-atProduction:
+		t.Fatal("staging's notice reached production")
+	default:
+	}
+}
+
 // TestNoticesCoalesce shows that a burst of notices never blocks the subscription: the
 // reader gets at least one, and a notice sent later still arrives.
 func TestNoticesCoalesce(t *testing.T) {
