@@ -34,8 +34,8 @@ type PaymentGateways struct {
 
 // NewPaymentGateways builds the gateways cfg lists: sandbox (DEBUG only; config refuses it
 // otherwise), zarinpal (ZARINPAL_*) and idpay (IDPAY_*), their breakers watched by breakers
-// (nil: none).
-func NewPaymentGateways(cfg config.Config, clock ports.Clock, breakers *BreakerStates) (PaymentGateways, error) {
+// (nil: none), their breaker changes and merchant-level refusals logged to logger.
+func NewPaymentGateways(cfg config.Config, clock ports.Clock, breakers *BreakerStates, logger *slog.Logger) (PaymentGateways, error) {
 	out := PaymentGateways{ByName: map[string]ports.PaymentGateway{}}
 	for _, name := range cfg.Gateways() {
 		var (
@@ -49,11 +49,12 @@ func NewPaymentGateways(cfg config.Config, clock ports.Clock, breakers *BreakerS
 		case "zarinpal":
 			zc := zarinpal.Config{
 				BaseURL: cfg.ZarinpalBaseURL, StartPayURL: cfg.ZarinpalStartPayURL, MerchantID: cfg.ZarinpalMerchantID,
+				Logger: logger,
 			}
 			zc.Breaker.WatchFunc = breakers.WatchFunc()
 			gw, err = zarinpal.New(zc)
 		case "idpay":
-			ic := idpay.Config{BaseURL: cfg.IDPayBaseURL, APIKey: cfg.IDPayAPIKey, Sandbox: cfg.IDPaySandbox}
+			ic := idpay.Config{BaseURL: cfg.IDPayBaseURL, APIKey: cfg.IDPayAPIKey, Sandbox: cfg.IDPaySandbox, Logger: logger}
 			ic.Breaker.WatchFunc = breakers.WatchFunc()
 			gw, err = idpay.New(ic)
 		default:
@@ -187,7 +188,7 @@ func paymentReconcileJob(cfg config.Config) *river.PeriodicJob {
 // asking every configured gateway but the sandbox, whose sessions live in the serving
 // process's memory; skipped names the gateways not asked.
 func CheckPayments(ctx context.Context, cfg config.Config, store ports.Store, clock ports.Clock, since time.Time) (found []paymentsvc.Discrepancy, skipped []string, err error) {
-	gateways, err := NewPaymentGateways(cfg, clock, nil)
+	gateways, err := NewPaymentGateways(cfg, clock, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -192,7 +192,7 @@ func InitializeApp(ctx context.Context, cfg config.Config, out LogOutput, build 
 	metricsEndpoint := NewMetricsEndpoint(cfg, metricsHandler, httpMetrics)
 	siteConfig := NewSiteConfig(cfg)
 	tradingRouteOptions := TradingRoutes(cfg, service)
-	paymentGateways, err := NewPaymentGateways(cfg, clock, breakerStates)
+	paymentGateways, err := NewPaymentGateways(cfg, clock, breakerStates, logger)
 	if err != nil {
 		cleanup6()
 		cleanup5()
