@@ -20,9 +20,16 @@ import (
 // standard output and standard error.
 func adminCreate(t *testing.T, environ []string, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return talabin(t, environ, stdin, append([]string{"admin", "create"}, args...)...)
+}
+
+// talabin runs the CLI with args and stdin and returns the exit code, standard output and
+// standard error (the error's text when the command failed).
+func talabin(t *testing.T, environ []string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	root := newRootCommand(env.ToMap(environ), &stdout)
-	root.SetArgs(append([]string{"admin", "create"}, args...))
+	root.SetArgs(args)
 	root.SetIn(strings.NewReader(stdin))
 	root.SetOut(&stdout)
 	root.SetErr(&stderr)

@@ -1,57 +1,35 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"path/filepath"
 	"testing"
 
-	"github.com/caarlos0/env/v11"
 	"github.com/stretchr/testify/require"
 )
-
-// talabin runs the CLI with args and returns the exit code, standard output and the error
-// text.
-func talabin(t *testing.T, environ []string, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	root := newRootCommand(env.ToMap(environ), &stdout)
-	root.SetArgs(args)
-	root.SetOut(&stdout)
-	root.SetErr(&stderr)
-	err := root.ExecuteContext(t.Context())
-	if err == nil {
-		return exitOK, stdout.String(), stderr.String()
-	}
-	if xerr, ok := errors.AsType[*exitError](err); ok {
-		return xerr.code, stdout.String(), xerr.Error()
-	}
-	return exitUsage, stdout.String(), err.Error()
-}
 
 func TestTreasury(t *testing.T) {
 	t.Parallel()
 	environ := []string{"DEBUG=true", "SQLITE_PATH=" + filepath.Join(t.TempDir(), "talabin.db")}
-	code, _, errText := talabin(t, environ, "migrate", "up")
+	code, _, errText := talabin(t, environ, "", "migrate", "up")
 	require.Equal(t, exitOK, code, errText)
 
-	code, out, errText := talabin(t, environ, "treasury", "in", "--grams", "1000.5", "--reference", "INV-42", "--reason", "refiner purchase")
+	code, out, errText := talabin(t, environ, "", "treasury", "in", "--grams", "1000.5", "--reference", "INV-42", "--reason", "refiner purchase")
 	require.Equal(t, exitOK, code, errText)
 	require.Regexp(t, `^journal \d+: treasury in 1000\.500000 g GOLD \(INV-42\)\n$`, out)
 
-	code, _, errText = talabin(t, environ, "treasury", "in", "--grams", "1000.5", "--reference", "INV-42", "--reason", "run again")
+	code, _, errText = talabin(t, environ, "", "treasury", "in", "--grams", "1000.5", "--reference", "INV-42", "--reason", "run again")
 	require.Equal(t, exitFailure, code)
 	require.Contains(t, errText, `treasury reference "INV-42" was used before`)
 
-	code, out, errText = talabin(t, environ, "treasury", "out", "--grams", "0.5", "--reference", "DLV-1", "--reason", "delivered")
+	code, out, errText = talabin(t, environ, "", "treasury", "out", "--grams", "0.5", "--reference", "DLV-1", "--reason", "delivered")
 	require.Equal(t, exitOK, code, errText)
 	require.Contains(t, out, "treasury out 0.500000 g GOLD (DLV-1)")
 
-	code, _, errText = talabin(t, environ, "treasury", "out", "--grams", "1000.000001", "--reference", "DLV-2", "--reason", "too much")
+	code, _, errText = talabin(t, environ, "", "treasury", "out", "--grams", "1000.000001", "--reference", "DLV-2", "--reason", "too much")
 	require.Equal(t, exitFailure, code)
 	require.Contains(t, errText, "insufficient")
 
-	code, out, errText = talabin(t, environ, "ledger", "verify")
+	code, out, errText = talabin(t, environ, "", "ledger", "verify")
 	require.Equal(t, exitOK, code, errText)
 	require.Contains(t, out, "ok")
 
@@ -68,7 +46,7 @@ func TestTreasury(t *testing.T) {
 		{"ZeroRials", []string{"--rials", "0", "--reference", "R-1", "--reason", "x"}, "positive"},
 	}
 	for _, tt := range usage {
-		code, _, errText := talabin(t, environ, append([]string{"treasury", "in"}, tt.args...)...)
+		code, _, errText := talabin(t, environ, "", append([]string{"treasury", "in"}, tt.args...)...)
 		require.Equal(t, exitUsage, code, tt.name)
 		require.Contains(t, errText, tt.want, tt.name)
 	}
