@@ -133,7 +133,7 @@ func NewAuthConfig(cfg config.Config, keys Keys, accts ports.Accounts, limiter p
 		Limiter:        limiter,
 		Limits:         HTTPAuthLimits(cfg),
 		TrustedProxies: cfg.TrustedProxies,
-		AllowedOrigins: cfg.CORSAllowedOrigins,
+		AllowedOrigins: cfg.Origins(),
 		CSRFKey:        keys.CSRF,
 		CookieSecure:   cfg.CookieSecure,
 		AccessTTL:      cfg.AccessTokenLifetime(),

@@ -179,6 +179,24 @@ func TestWiredSiteChecks(t *testing.T) {
 	})
 }
 
+// TestWebClientOriginByDefault starts the app in DEBUG with neither CORS_ALLOWED_ORIGINS
+// nor WEB_APP_URL: the web client's development origin, http://localhost:3000, passes the
+// preflight, as the unmodified client needs; another origin does not.
+func TestWebClientOriginByDefault(t *testing.T) {
+	t.Parallel()
+	l := startApp(t, map[string]string{})
+	for origin, allowed := range map[string]bool{"http://localhost:3000": true, "http://localhost:3001": false} {
+		r := l.sendRaw(t, http.MethodOptions, "/api/auth/login/", "", "",
+			"Origin", origin, "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type")
+		require.Equal(t, http.StatusNoContent, r.status, origin)
+		if allowed {
+			require.Equal(t, origin, r.header.Get("Access-Control-Allow-Origin"))
+		} else {
+			require.Empty(t, r.header.Get("Access-Control-Allow-Origin"), origin)
+		}
+	}
+}
+
 func TestNewHTTPServerReadsLimits(t *testing.T) {
 	t.Parallel()
 	cfg := loadConfig(t, map[string]string{

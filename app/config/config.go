@@ -40,7 +40,9 @@ type Config struct {
 	// means localhost and its subdomains, 127.0.0.1 and [::1]. Read it through Hosts.
 	AllowedHosts []string `env:"ALLOWED_HOSTS"`
 	// CORSAllowedOrigins are the exact browser origins allowed cross-origin access
-	// (CORS_ALLOWED_ORIGINS, comma-separated, e.g. https://app.example.com).
+	// (CORS_ALLOWED_ORIGINS, comma-separated, e.g. https://app.example.com). Empty means the
+	// origin of WEB_APP_URL (http://localhost:3000 in DEBUG), the web client the API serves.
+	// Read it through Origins.
 	CORSAllowedOrigins []string `env:"CORS_ALLOWED_ORIGINS"`
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For the app believes when it
 	// finds a client's IP address for rate limits and logs (TRUSTED_PROXIES, comma-separated
@@ -494,6 +496,20 @@ func (c Config) Hosts() []string {
 		return append([]string(nil), debugHosts...)
 	}
 	return c.AllowedHosts
+}
+
+// Origins returns the browser origins allowed cross-origin access and cookie-mode writes:
+// CORS_ALLOWED_ORIGINS, or when it is empty the origin (scheme and host) of [Config.WebApp],
+// so that the web client works without listing itself twice; nil when neither is set.
+func (c Config) Origins() []string {
+	if len(c.CORSAllowedOrigins) > 0 {
+		return c.CORSAllowedOrigins
+	}
+	u, err := url.Parse(c.WebApp())
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil
+	}
+	return []string{u.Scheme + "://" + u.Host}
 }
 
 // RequireKYC reports whether trading needs KYC: TRADING_REQUIRE_KYC when set, else true

@@ -146,15 +146,15 @@ var deployRules = []deployRule{
 	},
 	{
 		id: "talabin.E011", severity: SeverityError,
-		fix: "List only exact https origins in CORS_ALLOWED_ORIGINS, e.g. https://app.example.com.",
+		fix: "List only exact https origins in CORS_ALLOWED_ORIGINS (or set WEB_APP_URL to the web client's https URL), e.g. https://app.example.com.",
 		problem: func(c Config) string {
 			var bad []string
-			for _, o := range c.CORSAllowedOrigins {
+			for _, o := range c.Origins() {
 				if strings.Contains(o, "*") || !isURL(o, "https") {
 					bad = append(bad, o)
 				}
 			}
-			return when(len(bad) > 0, fmt.Sprintf("CORS_ALLOWED_ORIGINS allows %s: a wildcard or http:// origin can make credentialed requests.", strings.Join(bad, ", ")))
+			return when(len(bad) > 0, fmt.Sprintf("Cross-origin access (CORS_ALLOWED_ORIGINS, else WEB_APP_URL's origin) is allowed to %s: a wildcard or http:// origin can make credentialed requests.", strings.Join(bad, ", ")))
 		},
 	},
 	{

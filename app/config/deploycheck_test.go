@@ -60,6 +60,7 @@ func TestDeployCheckLoadedConfigs(t *testing.T) {
 				"talabin.E002", // generated SECRET_KEY
 				"talabin.E008", // no ALLOWED_HOSTS
 				"talabin.E010", // no PUBLIC_API_URL
+				"talabin.E011", // the web client's origin is http://localhost:3000
 				"talabin.E012", // console SMS
 				"talabin.E014", // sandbox gateway
 				"talabin.E017", // fake inquiry

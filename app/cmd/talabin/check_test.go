@@ -55,6 +55,7 @@ func TestCheck(t *testing.T) {
 				"ERROR talabin.E002 ",
 				"ERROR talabin.E008 ",
 				"ERROR talabin.E010 ",
+				"ERROR talabin.E011 ",
 				"ERROR talabin.E012 ",
 				"ERROR talabin.E014 ",
 				"ERROR talabin.E017 ",
@@ -65,9 +66,9 @@ func TestCheck(t *testing.T) {
 				"WARNING talabin.W005 ",
 				"WARNING talabin.W006 ",
 				"WARNING talabin.W007 ",
-				"deploy check: 8 errors, 6 warnings",
+				"deploy check: 9 errors, 6 warnings",
 			},
-			wantStderr: "talabin: check: the deployment check found 8 errors\n",
+			wantStderr: "talabin: check: the deployment check found 9 errors\n",
 		},
 		{
 			name:       "DeployProductionConfig",
@@ -134,7 +135,7 @@ func TestServeRefusesDeployErrorsInProduction(t *testing.T) {
 	require.Equal(t, exitUsage, code)
 	lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
 	require.Len(t, lines, 2, "stderr: %s", stderr.String())
-	require.True(t, strings.HasPrefix(lines[0], "ERROR talabin.E011 CORS_ALLOWED_ORIGINS allows http://talabin.ir"), lines[0])
+	require.True(t, strings.HasPrefix(lines[0], "ERROR talabin.E011 Cross-origin access (CORS_ALLOWED_ORIGINS, else WEB_APP_URL's origin) is allowed to http://talabin.ir"), lines[0])
 	require.Equal(t, "talabin: serve: refusing to start with DEBUG=false: the deployment check found 1 error (see talabin check --deploy)", lines[1])
 	require.Empty(t, stdout.String(), "nothing started")
 	_, err := os.Stat(dbPath)
