@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -24,6 +23,7 @@ import (
 	"github.com/talabin/talabin/core/kyc"
 	"github.com/talabin/talabin/integration/accountstest"
 	"github.com/talabin/talabin/ports"
+	"github.com/talabin/talabin/ports/blobtest"
 	"github.com/talabin/talabin/ports/ratelimittest"
 )
 
@@ -31,54 +31,6 @@ const (
 	aliceID = "0499370899"
 	bobID   = "0013542419"
 )
-
-// memBlobs is an in-memory blob store.
-type memBlobs struct {
-	mu    sync.Mutex
-	blobs map[string][]byte
-}
-
-func (m *memBlobs) Put(_ context.Context, key string, r io.Reader, size int64, _ string) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if int64(len(data)) != size {
-		return core.ErrInvalidInput
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.blobs[key] = data
-	return nil
-}
-
-func (m *memBlobs) Get(_ context.Context, key string) (io.ReadCloser, ports.BlobInfo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	data, ok := m.blobs[key]
-	if !ok {
-		return nil, ports.BlobInfo{}, core.ErrNotFound
-	}
-	return io.NopCloser(bytes.NewReader(data)), ports.BlobInfo{Key: key, Size: int64(len(data))}, nil
-}
-
-func (m *memBlobs) Stat(ctx context.Context, key string) (ports.BlobInfo, error) {
-	_, info, err := m.Get(ctx, key)
-	return info, err
-}
-
-func (m *memBlobs) Delete(_ context.Context, key string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.blobs, key)
-	return nil
-}
-
-func (m *memBlobs) count() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.blobs)
-}
 
 // shahkar answers the mobile inquiry: match unless told otherwise, or unavailable.
 type shahkar struct {
@@ -107,7 +59,7 @@ func (s *shahkar) set(match, down bool) {
 type bundle struct {
 	clock   *ratelimittest.Clock
 	store   *accountstest.Store
-	blobs   *memBlobs
+	blobs   *blobtest.Memory
 	shahkar *shahkar
 	svc     *appkyc.Service
 	staff   ports.Principal
@@ -123,7 +75,7 @@ func setup(t *testing.T) *bundle {
 // OWNERSHIP_INQUIRY=none).
 func setupInquiry(t *testing.T, withInquiry bool) *bundle {
 	t.Helper()
-	b := &bundle{clock: ratelimittest.NewClock(), blobs: &memBlobs{blobs: map[string][]byte{}}, shahkar: &shahkar{match: true}}
+	b := &bundle{clock: ratelimittest.NewClock(), blobs: blobtest.NewMemory(), shahkar: &shahkar{match: true}}
 	b.store = accountstest.NewStore(t, b.clock)
 	cfg := appkyc.Config{Blobs: b.blobs}
 	if withInquiry {
@@ -372,8 +324,8 @@ func TestUploadRefusesHostileFiles(t *testing.T) {
 		_, err := b.svc.UploadDocument(t.Context(), p, c.kind, bytes.NewReader(c.data))
 		require.ErrorIs(t, err, c.want, c.name)
 	}
-	require.Zero(t, b.blobs.count(), "nothing refused is stored")
+	require.Empty(t, b.blobs.Keys(), "nothing refused is stored")
 	_, err := b.svc.UploadDocument(t.Context(), p, kyc.NationalCardBack, strings.NewReader(string(pngFile(t))))
 	require.NoError(t, err)
-	require.Equal(t, 1, b.blobs.count())
+	require.Len(t, b.blobs.Keys(), 1)
 }

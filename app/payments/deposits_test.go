@@ -269,12 +269,12 @@ func TestBankTransferDeposit(t *testing.T) {
 	d = out.Result.Deposit
 	_, err = b.svc.UploadReceipt(t.Context(), p, d.ID(), ports.ReceiptInput{File: strings.NewReader("not an image")}, ports.IdempotentCall{})
 	require.ErrorIs(t, err, core.ErrUnsupportedFileType)
-	require.Zero(t, b.blobs.count())
+	require.Empty(t, b.blobs.Keys())
 
 	up, err := b.svc.UploadReceipt(t.Context(), p, d.ID(), ports.ReceiptInput{File: bytes.NewReader(pngBytes(t)), GatewayReference: "123456", Notes: "پایا"}, ports.IdempotentCall{})
 	require.NoError(t, err)
 	require.Equal(t, payment.DepositPaid, up.Result.Status())
-	require.Equal(t, 1, b.blobs.count())
+	require.Len(t, b.blobs.Keys(), 1)
 	rc, _, err := b.svc.Receipt(t.Context(), b.staff, d.ID())
 	require.NoError(t, err)
 	require.NoError(t, rc.Close())

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +23,7 @@ import (
 	"github.com/talabin/talabin/core/payment"
 	"github.com/talabin/talabin/integration/accountstest"
 	"github.com/talabin/talabin/ports"
+	"github.com/talabin/talabin/ports/blobtest"
 	"github.com/talabin/talabin/ports/ratelimittest"
 )
 
@@ -151,59 +151,6 @@ func (g *fakeGateway) callbackURL(auth string) string {
 	return g.sessions[auth].callbackURL
 }
 
-// memBlobs is an in-memory blob store.
-type memBlobs struct {
-	mu    sync.Mutex
-	blobs map[string][]byte
-}
-
-var _ ports.BlobStore = (*memBlobs)(nil)
-
-func (m *memBlobs) Put(_ context.Context, key string, r io.Reader, size int64, contentType string) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if int64(len(data)) != size {
-		return core.ErrInvalidInput
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.blobs[key]; ok {
-		return core.ErrAlreadyExists
-	}
-	m.blobs[key] = data
-	return nil
-}
-
-func (m *memBlobs) Get(_ context.Context, key string) (io.ReadCloser, ports.BlobInfo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	data, ok := m.blobs[key]
-	if !ok {
-		return nil, ports.BlobInfo{}, core.ErrNotFound
-	}
-	return io.NopCloser(bytes.NewReader(data)), ports.BlobInfo{Key: key, Size: int64(len(data))}, nil
-}
-
-func (m *memBlobs) Stat(ctx context.Context, key string) (ports.BlobInfo, error) {
-	_, info, err := m.Get(ctx, key)
-	return info, err
-}
-
-func (m *memBlobs) Delete(_ context.Context, key string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.blobs, key)
-	return nil
-}
-
-func (m *memBlobs) count() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.blobs)
-}
-
 // fakeInquiry says every Sheba belongs to its asker unless owner says otherwise.
 type fakeInquiry struct {
 	mu    sync.Mutex
@@ -251,7 +198,7 @@ type bundle struct {
 	clock   *ratelimittest.Clock
 	store   *accountstest.Store
 	gw      *fakeGateway
-	blobs   *memBlobs
+	blobs   *blobtest.Memory
 	inquiry *fakeInquiry
 	stepUp  *stepUp
 	cfg     payments.Config
@@ -295,7 +242,7 @@ func setup(t *testing.T, configure ...func(*payments.Config)) *bundle {
 func setupOn(t *testing.T, open openStore, configure ...func(*payments.Config)) *bundle {
 	t.Helper()
 	b := &bundle{
-		clock: ratelimittest.NewClock(), gw: newFakeGateway(), blobs: &memBlobs{blobs: map[string][]byte{}},
+		clock: ratelimittest.NewClock(), gw: newFakeGateway(), blobs: blobtest.NewMemory(),
 		inquiry: &fakeInquiry{owner: map[string]bool{}}, stepUp: &stepUp{},
 	}
 	b.store = open(t, b.clock)

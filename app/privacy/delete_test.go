@@ -22,7 +22,7 @@ func TestDeleteAccount(t *testing.T) {
 	onEveryEngine(t, func(t *testing.T, b *bundle) {
 		c := b.signUp(t)
 		b.fullHistory(t, c)
-		require.Len(t, b.blobs.keys(), 4, "three documents and a receipt")
+		require.Len(t, b.blobs.Keys(), 4, "three documents and a receipt")
 		requireEveryTableFinds(t, b, c)
 		before, err := b.svc.Export(t.Context(), c.p)
 		require.NoError(t, err)
@@ -46,7 +46,7 @@ func TestDeleteAccount(t *testing.T) {
 		_, hasDOB := u.DateOfBirth()
 		require.False(t, hasDOB)
 
-		require.Empty(t, b.blobs.keys(), "the documents' and the receipt's files are gone")
+		require.Empty(t, b.blobs.Keys(), "the documents' and the receipt's files are gone")
 		b.requireLedgerClean(t)
 		b.snapshot(t, func(ctx context.Context, tx ports.Tx) error {
 			_, err := tx.Users().GetByPhone(ctx, c.phone)
@@ -244,7 +244,7 @@ func TestDeleteAccountRefused(t *testing.T) {
 
 			tt.check(t, err)
 			requireUntouched(t, b, c)
-			require.Len(t, b.blobs.keys(), 3, "the documents' files are kept")
+			require.Len(t, b.blobs.Keys(), 3, "the documents' files are kept")
 		})
 	}
 	t.Run("Anonymous", func(t *testing.T) {
@@ -362,13 +362,13 @@ func TestDeleteAccountOutlivesBlobStoreOutage(t *testing.T) {
 	b := setup(t)
 	c := b.signUp(t)
 	b.verifyKYC(t, c)
-	b.blobs.deleteErr = errors.New("blob store down")
+	b.blobs.FailDeletes(errors.New("blob store down"))
 
 	_, err := b.svc.DeleteAccount(t.Context(), c.p, deletion(), ports.IdempotentCall{})
 
 	require.NoError(t, err)
 	require.True(t, b.user(t, c.p.UserID).Disabled(), "the deletion stands")
-	require.Len(t, b.blobs.keys(), 3, "the files wait for an operator")
+	require.Len(t, b.blobs.Keys(), 3, "the files wait for an operator")
 }
 
 func TestDeleteAccountIsNotRepeated(t *testing.T) {

@@ -5,9 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"io"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,6 +25,7 @@ import (
 	"github.com/talabin/talabin/core/trading"
 	"github.com/talabin/talabin/integration/accountstest"
 	"github.com/talabin/talabin/ports"
+	"github.com/talabin/talabin/ports/blobtest"
 	"github.com/talabin/talabin/ports/ratelimittest"
 )
 
@@ -49,75 +48,13 @@ var cheapPasswords = accounts.PasswordConfig{Memory: 256, Time: 1, Threads: 1}
 // tombstoneKey is the tests' tombstone key.
 var tombstoneKey = bytes.Repeat([]byte{9}, privacy.MinTombstoneKeyLen)
 
-// memBlobs is an in-memory blob store that can be told to fail deletes.
-type memBlobs struct {
-	mu        sync.Mutex
-	blobs     map[string][]byte
-	deleteErr error
-}
-
-var _ ports.BlobStore = (*memBlobs)(nil)
-
-func (m *memBlobs) Put(_ context.Context, key string, r io.Reader, size int64, _ string) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if int64(len(data)) != size {
-		return core.ErrInvalidInput
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.blobs[key]; ok {
-		return core.ErrAlreadyExists
-	}
-	m.blobs[key] = data
-	return nil
-}
-
-func (m *memBlobs) Get(_ context.Context, key string) (io.ReadCloser, ports.BlobInfo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	data, ok := m.blobs[key]
-	if !ok {
-		return nil, ports.BlobInfo{}, core.ErrNotFound
-	}
-	return io.NopCloser(bytes.NewReader(data)), ports.BlobInfo{Key: key, Size: int64(len(data))}, nil
-}
-
-func (m *memBlobs) Stat(ctx context.Context, key string) (ports.BlobInfo, error) {
-	_, info, err := m.Get(ctx, key)
-	return info, err
-}
-
-func (m *memBlobs) Delete(_ context.Context, key string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.deleteErr != nil {
-		return m.deleteErr
-	}
-	delete(m.blobs, key)
-	return nil
-}
-
-// keys returns the stored keys.
-func (m *memBlobs) keys() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make([]string, 0, len(m.blobs))
-	for k := range m.blobs {
-		out = append(out, k)
-	}
-	return out
-}
-
 // bundle is what the service tests share: the privacy service and the real accounts service
 // (passwords, step-up codes, sessions) over one migrated store, and a clock that moves only
 // when told to.
 type bundle struct {
 	clock    *ratelimittest.Clock
 	store    *accountstest.Store
-	blobs    *memBlobs
+	blobs    *blobtest.Memory
 	accounts *accounts.Service
 	svc      *privacy.Service
 	staff    core.UserID
@@ -157,7 +94,7 @@ func setup(t *testing.T) *bundle {
 // setupOn returns a bundle over a store that open opens.
 func setupOn(t *testing.T, open openStore) *bundle {
 	t.Helper()
-	b := &bundle{clock: ratelimittest.NewClock(), blobs: &memBlobs{blobs: map[string][]byte{}}}
+	b := &bundle{clock: ratelimittest.NewClock(), blobs: blobtest.NewMemory()}
 	b.store = open(t, b.clock)
 	keys, err := identity.NewCodeKeys(identity.CodeKey{ID: "k1", Secret: bytes.Repeat([]byte{7}, identity.MinCodeKeyLen)})
 	require.NoError(t, err)
